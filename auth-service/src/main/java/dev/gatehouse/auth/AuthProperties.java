@@ -1,0 +1,98 @@
+package dev.gatehouse.auth;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the auth-service, bound from {@code gatehouse.auth.*} and validated at start-up.
+ *
+ * @param issuer the {@code iss} of every access token and the base of the metadata document's endpoints
+ * @param audience the {@code aud} of every access token
+ * @param accessTokenTtl lifetime of an access token
+ * @param refreshTokenTtl lifetime of a refresh token (each rotation starts a new one)
+ * @param refreshReuseGrace how long a spent refresh token may be presented again (concurrent tabs) before it counts as reuse
+ * @param dataDir where the default file database and the demo signing key live
+ * @param cookiePath {@code Path} of the {@code refresh_token} cookie in browser mode
+ * @param cookieSecure whether the refresh cookie carries {@code Secure} (only the demo turns it off)
+ * @param allowedOrigins browser origins allowed to use the refresh cookie (an {@code Origin} outside them is refused)
+ * @param signing the signing keys
+ * @param loginThrottle failed-login throttling per username and client address
+ * @param trustedProxies addresses or CIDR ranges whose {@code X-Forwarded-For} is believed
+ * @param clients the registered OAuth clients
+ * @param bootstrap the first administrator, created once when no user exists
+ */
+@Validated
+@ConfigurationProperties("gatehouse.auth")
+public record AuthProperties(
+		@DefaultValue("http://localhost:9000") @NotBlank String issuer,
+		@DefaultValue("gatehouse") @NotBlank String audience,
+		@DefaultValue("15m") @NotNull @DurationMin(seconds = 1) Duration accessTokenTtl,
+		@DefaultValue("7d") @NotNull @DurationMin(seconds = 1) Duration refreshTokenTtl,
+		@DefaultValue("2s") @NotNull Duration refreshReuseGrace,
+		@DefaultValue("data") @NotNull Path dataDir,
+		@DefaultValue("/") @NotBlank @Pattern(regexp = "/[\\x21-\\x7e&&[^;,]]*", message = "must be a cookie path starting with /") String cookiePath,
+		@DefaultValue("true") boolean cookieSecure,
+		@DefaultValue List<@NotBlank String> allowedOrigins,
+		@DefaultValue @Valid Signing signing,
+		@DefaultValue @Valid LoginThrottle loginThrottle,
+		@DefaultValue List<@NotBlank String> trustedProxies,
+		@DefaultValue @Valid List<Client> clients,
+		@DefaultValue @Valid Bootstrap bootstrap) {
+
+	/**
+	 * @param keyFile PEM file (PKCS#8) of the active private key; required outside the demo profile
+	 * @param algorithm JWS algorithm of the active key
+	 * @param verificationKeyFiles PEM files (public or private keys) still published in the JWKS and accepted, not used to sign
+	 */
+	public record Signing(Path keyFile,
+			@DefaultValue("RS256") @Pattern(regexp = "RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA",
+					message = "must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA") String algorithm,
+			@DefaultValue List<@NotNull Path> verificationKeyFiles) {
+	}
+
+	/**
+	 * @param maxFailures failed attempts allowed per username and client address within the window
+	 * @param window how long failures are remembered
+	 */
+	public record LoginThrottle(@DefaultValue("5") @Min(1) int maxFailures,
+			@DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration window) {
+	}
+
+	/**
+	 * @param clientId the {@code client_id}
+	 * @param clientSecret encoded secret ({@code {bcrypt}…}) for confidential clients; absent for public ones
+	 * @param grantTypes grants this client may use
+	 * @param scopes scopes this client may request; the default when it requests none
+	 */
+	public record Client(@NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,100}") String clientId,
+			@Pattern(regexp = "\\{[a-z0-9]+}.+", message = "must be an encoded secret such as {bcrypt}$2a$10$...") String clientSecret,
+			@NotEmpty Set<@Pattern(regexp = "password|refresh_token|client_credentials") String> grantTypes,
+			@DefaultValue Set<@Pattern(regexp = "[\\x21\\x23-\\x5b\\x5d-\\x7e]+") String> scopes) {
+
+		public boolean isPublic() {
+			return this.clientSecret == null;
+		}
+	}
+
+	/** Bound from {@code GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_USERNAME} / {@code …_PASSWORD}. */
+	public record Bootstrap(@DefaultValue @Valid Admin admin) {
+	}
+
+	public record Admin(String username, String password) {
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.gatehouse.auth.revocation;
+
+import java.time.Instant;
+
+/**
+ * One revocation as gateways learn it.
+ *
+ * @param kind what is revoked
+ * @param subject the {@code jti}, the {@code sid} (family id) or the username
+ * @param value for {@link Kind#USER} the "not before" instant in epoch seconds (tokens with an earlier {@code iat} are
+ * revoked); otherwise the epoch second until which the revocation matters
+ * @param expiresAt when the revocation can be forgotten: every token it concerns has expired by then
+ */
+public record RevocationEvent(Kind kind, String subject, long value, Instant expiresAt) {
+
+	public enum Kind {
+
+		/** One access token, by {@code jti}. */
+		JTI,
+
+		/** Every access token of one login (refresh-token family), by {@code sid}. */
+		SID,
+
+		/** Every access token of one user issued before a given second. */
+		USER;
+
+		public String id() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+}

@@ -1,0 +1,90 @@
+package dev.gatehouse.auth.token;
+
+import java.security.Key;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.Header;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.LocatorAdapter;
+import io.jsonwebtoken.ProtectedHeader;
+import io.jsonwebtoken.security.SecurityException;
+
+import dev.gatehouse.auth.AuthProperties;
+import dev.gatehouse.auth.keys.SigningKey;
+import dev.gatehouse.auth.keys.SigningKeys;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Verifies access tokens issued by this service (signature with one of our keys under the algorithm of that key,
+ * issuer, audience, type, time). Revocation is checked by the caller, against the database.
+ */
+@Component
+public final class AccessTokenVerifier {
+
+	private static final long CLOCK_SKEW_SECONDS = 30;
+
+	private static final Set<String> FORBIDDEN_HEADERS = Set.of("jku", "jwk", "x5u", "x5c", "crit");
+
+	private final JwtParser parser;
+
+	AccessTokenVerifier(SigningKeys keys, AuthProperties properties, Clock clock) {
+		this.parser = Jwts.parser()
+			.keyLocator(new LocatorAdapter<Key>() {
+				@Override
+				protected Key locate(ProtectedHeader header) {
+					SigningKey key = keys.find(header.getKeyId());
+					if (key == null || !key.algorithm().getId().equals(header.getAlgorithm())) {
+						throw new SecurityException("unknown key or algorithm");
+					}
+					for (String name : FORBIDDEN_HEADERS) {
+						if (header.containsKey(name)) {
+							throw new SecurityException("header parameter not accepted: " + name);
+						}
+					}
+					return key.publicKey();
+				}
+			})
+			.requireIssuer(properties.issuer())
+			.requireAudience(properties.audience())
+			.clock(() -> Date.from(clock.instant()))
+			.clockSkewSeconds(CLOCK_SKEW_SECONDS)
+			.build();
+	}
+
+	/** @throws InvalidAccessTokenException when the token is not a valid access token of ours */
+	public VerifiedAccessToken verify(String token) {
+		try {
+			var jws = this.parser.parseSignedClaims(token);
+			Header header = jws.getHeader();
+			if (!AccessTokenIssuer.TYPE.equals(header.getType())) {
+				throw new InvalidAccessTokenException("The access token has the wrong type");
+			}
+			Claims claims = jws.getPayload();
+			if (claims.getExpiration() == null || claims.getIssuedAt() == null || claims.getId() == null
+					|| claims.getSubject() == null) {
+				throw new InvalidAccessTokenException("The access token lacks required claims");
+			}
+			List<?> roles = claims.get(AccessTokenIssuer.CLAIM_ROLES, List.class);
+			return new VerifiedAccessToken(claims.getSubject(), claims.getId(),
+					claims.get(AccessTokenIssuer.CLAIM_CLIENT_ID, String.class),
+					claims.get(AccessTokenIssuer.CLAIM_SESSION, String.class),
+					(roles != null) ? roles.stream().map(String::valueOf).toList() : List.of(),
+					claims.getIssuedAt().toInstant(), claims.getExpiration().toInstant());
+		}
+		catch (ExpiredJwtException ex) {
+			throw new InvalidAccessTokenException("The access token expired");
+		}
+		catch (JwtException | IllegalArgumentException | ClassCastException ex) {
+			throw new InvalidAccessTokenException("The access token is invalid");
+		}
+	}
+
+}

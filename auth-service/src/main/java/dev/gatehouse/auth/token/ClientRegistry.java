@@ -1,0 +1,90 @@
+package dev.gatehouse.auth.token;
+
+import java.nio.charset.StandardCharsets;
+import java.net.URLDecoder;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.gatehouse.auth.AuthProperties;
+import dev.gatehouse.auth.AuthProperties.Client;
+import dev.gatehouse.auth.user.PasswordHasher;
+
+import org.springframework.stereotype.Component;
+
+/** The registered clients, and client authentication (RFC 6749 §2.3). */
+@Component
+class ClientRegistry {
+
+	static final String DEFAULT_PUBLIC_CLIENT = "gatehouse-web";
+
+	private final Map<String, Client> clients;
+
+	private final PasswordHasher hasher;
+
+	ClientRegistry(AuthProperties properties, PasswordHasher hasher) {
+		this.hasher = hasher;
+		Map<String, Client> byId = new LinkedHashMap<>();
+		List<Client> configured = properties.clients();
+		for (int i = 0; i < configured.size(); i++) {
+			Client client = configured.get(i);
+			String key = "gatehouse.auth.clients[" + i + "]";
+			if (byId.putIfAbsent(client.clientId(), client) != null) {
+				throw new IllegalStateException(key + ".client-id: '" + client.clientId() + "' is registered twice");
+			}
+			if (client.isPublic() && client.grantTypes().contains("client_credentials")) {
+				throw new IllegalStateException(key + ".grant-types: a public client (no client-secret) cannot use client_credentials");
+			}
+		}
+		this.clients = Map.copyOf(byId);
+	}
+
+	/**
+	 * Identifies the client of a request: HTTP Basic credentials (form-urlencoded, then base64) authenticate a
+	 * confidential client; otherwise {@code client_id} (default {@value #DEFAULT_PUBLIC_CLIENT}) names a public one.
+	 */
+	Client identify(String authorization, String clientIdParameter) {
+		if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+			String[] credentials = basicCredentials(authorization.substring(6).trim());
+			Client client = this.clients.get(credentials[0]);
+			// hash even for an unknown client, so that a miss costs what a hit costs
+			boolean matches = this.hasher.matches(credentials[1], (client != null) ? client.clientSecret() : null);
+			if (client == null || client.isPublic() || !matches) {
+				throw OAuthException.invalidClient("Client authentication failed");
+			}
+			if (clientIdParameter != null && !clientIdParameter.equals(client.clientId())) {
+				throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "client_id does not match the authenticated client");
+			}
+			return client;
+		}
+		if (authorization != null) {
+			throw OAuthException.invalidClient("Unsupported client authentication scheme");
+		}
+		String clientId = (clientIdParameter != null) ? clientIdParameter : DEFAULT_PUBLIC_CLIENT;
+		Client client = this.clients.get(clientId);
+		if (client == null) {
+			throw OAuthException.invalidClient("Unknown client");
+		}
+		if (!client.isPublic()) {
+			throw OAuthException.invalidClient("This client must authenticate");
+		}
+		return client;
+	}
+
+	private static String[] basicCredentials(String encoded) {
+		try {
+			String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+			int colon = decoded.indexOf(':');
+			if (colon < 0) {
+				throw OAuthException.invalidClient("Malformed client credentials");
+			}
+			return new String[] { URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+					URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8) };
+		}
+		catch (IllegalArgumentException ex) {
+			throw OAuthException.invalidClient("Malformed client credentials");
+		}
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.gatehouse.auth.token;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+
+/** An RFC 6749 §5.2 error of the token or revocation endpoint. */
+public class OAuthException extends RuntimeException {
+
+	public static final String INVALID_REQUEST = "invalid_request";
+
+	public static final String INVALID_CLIENT = "invalid_client";
+
+	public static final String INVALID_GRANT = "invalid_grant";
+
+	public static final String UNAUTHORIZED_CLIENT = "unauthorized_client";
+
+	public static final String UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type";
+
+	public static final String INVALID_SCOPE = "invalid_scope";
+
+	/** RFC 8628's code for "slow down", used for login throttling (429). */
+	public static final String SLOW_DOWN = "slow_down";
+
+	private final HttpStatus status;
+
+	private final String error;
+
+	private final transient HttpHeaders headers;
+
+	public OAuthException(HttpStatus status, String error, String description, HttpHeaders headers) {
+		super(description, null, false, false);
+		this.status = status;
+		this.error = error;
+		this.headers = headers;
+	}
+
+	public static OAuthException badRequest(String error, String description) {
+		return new OAuthException(HttpStatus.BAD_REQUEST, error, description, HttpHeaders.EMPTY);
+	}
+
+	public static OAuthException invalidClient(String description) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
+		return new OAuthException(HttpStatus.UNAUTHORIZED, INVALID_CLIENT, description, headers);
+	}
+
+	public HttpStatus status() {
+		return this.status;
+	}
+
+	public String error() {
+		return this.error;
+	}
+
+	public HttpHeaders headers() {
+		return this.headers;
+	}
+
+}

@@ -1,0 +1,143 @@
+package dev.gatehouse.auth.token;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
+
+import dev.gatehouse.auth.AuthProperties.Client;
+import dev.gatehouse.auth.user.PasswordHasher;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /token} (RFC 6749 §3.2). Reads the form itself so that it can refuse what RFC 6749 forbids:
+ * another content type, a repeated parameter.
+ */
+@RestController
+@Tag(name = "token")
+class TokenController {
+
+	static final String PATH = "/token";
+
+	/** Browser mode: the refresh token travels in an HttpOnly cookie, never in the body. */
+	static final String DELIVERY_HEADER = "X-Token-Delivery";
+
+	private static final int MAX_PARAMETER_LENGTH = 4096;
+
+	private final TokenGrants grants;
+
+	private final ClientRegistry clients;
+
+	private final ClientAddressResolver addresses;
+
+	private final RefreshCookie cookie;
+
+
+	TokenController(TokenGrants grants, ClientRegistry clients, ClientAddressResolver addresses, RefreshCookie cookie) {
+		this.grants = grants;
+		this.clients = clients;
+		this.addresses = addresses;
+		this.cookie = cookie;
+	}
+
+	@PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Token endpoint: password, refresh_token and client_credentials grants (form-encoded)")
+	ResponseEntity<TokenResponse> token(HttpServletRequest request) {
+		Map<String, String> form = form(request);
+		String grantType = form.get("grant_type");
+		if (grantType == null && form.containsKey("username") && form.containsKey("password")) {
+			grantType = TokenGrants.PASSWORD;
+		}
+		if (grantType == null) {
+			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing grant_type");
+		}
+		Client client = this.clients.identify(request.getHeader(HttpHeaders.AUTHORIZATION), form.get("client_id"));
+		boolean cookieMode = "cookie".equalsIgnoreCase(request.getHeader(DELIVERY_HEADER));
+		TokenResponse response = switch (grantType) {
+			case TokenGrants.PASSWORD -> {
+				String username = required(form, "username");
+				String password = required(form, "password");
+				if (PasswordHasher.isTooLong(password)) {
+					throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
+							"Passwords are limited to " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes");
+				}
+				yield this.grants.password(client, username, password, form.get("scope"), this.addresses.resolve(request));
+			}
+			case TokenGrants.REFRESH_TOKEN -> {
+				String refreshToken = form.get("refresh_token");
+				if (refreshToken == null) {
+					refreshToken = this.cookie.read(request);
+					if (refreshToken == null) {
+						throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing refresh_token");
+					}
+					this.cookie.checkOrigin(request);
+				}
+				yield this.grants.refresh(client, refreshToken, form.get("scope"));
+			}
+			case TokenGrants.CLIENT_CREDENTIALS -> this.grants.clientCredentials(client, form.get("scope"));
+			default -> throw OAuthException.badRequest(OAuthException.UNSUPPORTED_GRANT_TYPE, "Unsupported grant_type");
+		};
+		if (cookieMode && response.refreshToken() != null) {
+			return ResponseEntity.ok()
+				.header(HttpHeaders.SET_COOKIE, this.cookie.issue(response.refreshToken(), response.refreshTokenExpiresAt()).toString())
+				.body(response.withoutRefreshToken());
+		}
+		return ResponseEntity.ok(response);
+	}
+
+	/** The form's parameters, each exactly once (RFC 6749 §3.2: "parameters MUST NOT be included more than once"). */
+	static Map<String, String> form(HttpServletRequest request) {
+		MediaType contentType;
+		try {
+			contentType = (request.getContentType() != null) ? MediaType.parseMediaType(request.getContentType()) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			contentType = null;
+		}
+		if (contentType == null || !MediaType.APPLICATION_FORM_URLENCODED.equalsTypeAndSubtype(contentType)) {
+			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
+					"The request must be application/x-www-form-urlencoded");
+		}
+		Map<String, String[]> parameters;
+		try {
+			parameters = request.getParameterMap();
+		}
+		catch (InvalidParameterException ex) {
+			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Malformed form body");
+		}
+		Map<String, String> form = new LinkedHashMap<>();
+		parameters.forEach((name, values) -> {
+			if (values.length != 1) {
+				throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Parameter repeated: " + safe(name));
+			}
+			if (values[0].length() > MAX_PARAMETER_LENGTH) {
+				throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Parameter too long: " + safe(name));
+			}
+			if (!values[0].isEmpty()) {
+				form.put(name, values[0]);
+			}
+		});
+		return form;
+	}
+
+	private static String required(Map<String, String> form, String name) {
+		String value = form.get(name);
+		if (value == null) {
+			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing " + name);
+		}
+		return value;
+	}
+
+	private static String safe(String name) {
+		return name.matches("[A-Za-z0-9_]{1,40}") ? name : "(unprintable)";
+	}
+
+}

@@ -1,0 +1,215 @@
+package dev.gatehouse.auth.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.gatehouse.auth.AuthProperties;
+import dev.gatehouse.auth.AuthProperties.Client;
+import dev.gatehouse.auth.revocation.RevocationService;
+import dev.gatehouse.auth.token.AccessTokenIssuer.IssuedAccessToken;
+import dev.gatehouse.auth.token.RefreshTokenStore.Issued;
+import dev.gatehouse.auth.token.RefreshTokenStore.StoredToken;
+import dev.gatehouse.auth.user.User;
+import dev.gatehouse.auth.user.UserService;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The three grants of the token endpoint. */
+@Service
+class TokenGrants {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenGrants.class);
+
+	static final String PASSWORD = "password";
+
+	static final String REFRESH_TOKEN = "refresh_token";
+
+	static final String CLIENT_CREDENTIALS = "client_credentials";
+
+	private static final String SCOPE_TOKEN = "[\\x21\\x23-\\x5b\\x5d-\\x7e]+";
+
+	private final UserService users;
+
+	private final RefreshTokenStore refreshTokens;
+
+	private final AccessTokenIssuer issuer;
+
+	private final RevocationService revocations;
+
+	private final LoginThrottle throttle;
+
+	private final TransactionTemplate transaction;
+
+	private final AuthProperties properties;
+
+	private final Clock clock;
+
+	private final Counter reuseDetected;
+
+	TokenGrants(UserService users, RefreshTokenStore refreshTokens, AccessTokenIssuer issuer,
+			RevocationService revocations, LoginThrottle throttle, TransactionTemplate transaction,
+			AuthProperties properties, Clock clock, MeterRegistry meters) {
+		this.users = users;
+		this.refreshTokens = refreshTokens;
+		this.issuer = issuer;
+		this.revocations = revocations;
+		this.throttle = throttle;
+		this.transaction = transaction;
+		this.properties = properties;
+		this.clock = clock;
+		this.reuseDetected = Counter.builder("gatehouse.refresh.reuse")
+			.description("Spent refresh tokens presented again after the grace window (families revoked)")
+			.register(meters);
+	}
+
+	TokenResponse password(Client client, String username, String password, String scope, String clientAddress) {
+		requireGrant(client, PASSWORD);
+		Set<String> scopes = requestedScopes(scope, client.scopes());
+		Duration wait = this.throttle.retryAfter(username, clientAddress);
+		if (!wait.isZero()) {
+			HttpHeaders headers = new HttpHeaders();
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+			throw new OAuthException(HttpStatus.TOO_MANY_REQUESTS, OAuthException.SLOW_DOWN,
+					"Too many failed login attempts; try again later", headers);
+		}
+		UserService.Authentication authentication = this.users.authenticate(username, password);
+		switch (authentication.outcome()) {
+			case BAD_CREDENTIALS -> {
+				this.throttle.recordFailure(username, clientAddress);
+				throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Incorrect username or password");
+			}
+			case DISABLED -> throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
+			default -> this.throttle.recordSuccess(username, clientAddress);
+		}
+		User user = authentication.user();
+		String scopeValue = String.join(" ", scopes);
+		return this.transaction.execute((status) -> {
+			Issued refresh = this.refreshTokens.startFamily(user.username(), client.clientId(), scopeValue);
+			IssuedAccessToken access = this.issuer.issue(user.username(), client.clientId(), scopes, user.roles(),
+					refresh.familyId(), user.tokensNotBefore());
+			logger.info("Login of {} via {}: sid={} jti={}", user.username(), client.clientId(), refresh.familyId(), access.jti());
+			return response(access, refresh, scopeValue);
+		});
+	}
+
+	TokenResponse refresh(Client client, String token, String scope) {
+		requireGrant(client, REFRESH_TOKEN);
+		if (!RefreshTokens.isWellFormed(token)) {
+			throw invalidRefreshToken();
+		}
+		Outcome outcome = this.transaction.execute((status) -> rotate(client, token, scope));
+		if (outcome.error() != null) {
+			throw outcome.error();
+		}
+		return outcome.response();
+	}
+
+	private Outcome rotate(Client client, String token, String scope) {
+		StoredToken stored = this.refreshTokens.find(token).orElseThrow(TokenGrants::invalidRefreshToken);
+		if (!stored.clientId().equals(client.clientId())) {
+			throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "The refresh token was issued to another client");
+		}
+		Instant now = this.clock.instant();
+		if (stored.familyRevoked() || !stored.expiresAt().isAfter(now)) {
+			throw invalidRefreshToken();
+		}
+		User user = this.users.find(stored.username()).orElseThrow(TokenGrants::invalidRefreshToken);
+		if (user.disabled()) {
+			throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
+		}
+		Set<String> scopes = requestedScopes(scope, scopeSet(stored.scope()));
+		Issued next = null;
+		if (stored.spentAt() == null) {
+			next = this.refreshTokens.rotate(token, stored.familyId()).orElse(null);
+			if (next == null) {
+				// spent concurrently: the other request has committed by now, read what it wrote
+				stored = this.refreshTokens.find(token).orElseThrow(TokenGrants::invalidRefreshToken);
+			}
+		}
+		if (next == null) {
+			String successor = withinGrace(stored, now) ? RefreshTokens.openSuccessor(token, stored.sealedSuccessor()) : null;
+			if (successor == null) {
+				this.reuseDetected.increment();
+				logger.warn("Refresh token reuse in session sid={} of user {}: revoking the session", stored.familyId(), stored.username());
+				this.revocations.revokeFamily(stored.familyId(), "refresh token reuse");
+				return new Outcome(null, invalidRefreshToken());
+			}
+			next = new Issued(successor, stored.familyId(), this.refreshTokens.find(successor).map(StoredToken::expiresAt).orElse(now));
+		}
+		IssuedAccessToken access = this.issuer.issue(user.username(), client.clientId(), scopes, user.roles(),
+				stored.familyId(), user.tokensNotBefore());
+		logger.debug("Refreshed session sid={}: jti={}", stored.familyId(), access.jti());
+		return new Outcome(response(access, next, String.join(" ", scopes)), null);
+	}
+
+	private boolean withinGrace(StoredToken stored, Instant now) {
+		return !stored.spentAt().plus(this.properties.refreshReuseGrace()).isBefore(now);
+	}
+
+	TokenResponse clientCredentials(Client client, String scope) {
+		if (client.isPublic()) {
+			throw OAuthException.invalidClient("client_credentials needs client authentication");
+		}
+		requireGrant(client, CLIENT_CREDENTIALS);
+		Set<String> scopes = requestedScopes(scope, client.scopes());
+		IssuedAccessToken access = this.issuer.issue(client.clientId(), client.clientId(), scopes, List.of(), null, null);
+		logger.info("Client credentials for {}: jti={}", client.clientId(), access.jti());
+		return response(access, null, String.join(" ", scopes));
+	}
+
+	private TokenResponse response(IssuedAccessToken access, Issued refresh, String scope) {
+		long expiresIn = Duration.between(this.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), access.expiresAt()).toSeconds();
+		return new TokenResponse(access.value(), "Bearer", Math.max(expiresIn, 0),
+				(refresh != null) ? refresh.value() : null, scope, (refresh != null) ? refresh.expiresAt() : null);
+	}
+
+	private static void requireGrant(Client client, String grantType) {
+		if (!client.grantTypes().contains(grantType)) {
+			throw OAuthException.badRequest(OAuthException.UNAUTHORIZED_CLIENT,
+					"This client may not use the " + grantType + " grant");
+		}
+	}
+
+	/** The requested scopes, each of which must be allowed; all allowed ones when none is requested. */
+	private static Set<String> requestedScopes(String scope, Set<String> allowed) {
+		if (scope == null || scope.isBlank()) {
+			return new LinkedHashSet<>(allowed);
+		}
+		Set<String> requested = scopeSet(scope);
+		for (String token : requested) {
+			if (!token.matches(SCOPE_TOKEN)) {
+				throw OAuthException.badRequest(OAuthException.INVALID_SCOPE, "Malformed scope");
+			}
+			if (!allowed.contains(token)) {
+				throw OAuthException.badRequest(OAuthException.INVALID_SCOPE, "Scope not allowed: " + token);
+			}
+		}
+		return requested;
+	}
+
+	private static Set<String> scopeSet(String scope) {
+		return (scope == null || scope.isBlank()) ? Set.of()
+				: new LinkedHashSet<>(Arrays.asList(scope.trim().split(" +")));
+	}
+
+	private static OAuthException invalidRefreshToken() {
+		return OAuthException.badRequest(OAuthException.INVALID_GRANT, "Invalid refresh token");
+	}
+
+	private record Outcome(TokenResponse response, OAuthException error) {
+	}
+
+}

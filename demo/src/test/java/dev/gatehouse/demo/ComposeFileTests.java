@@ -1,0 +1,681 @@
+package dev.gatehouse.demo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checks {@code docker-compose.yml} without a Docker engine: the file is parsed as YAML and held to the contract
+ * (sections 1, 2 and 6) and to issue 5.
+ * <ul>
+ * <li>Every service has a healthcheck and a memory limit; every {@code depends_on} waits for
+ * {@code service_healthy}.</li>
+ * <li>Published ports: gateway 8080 and 8081, auth-service 9000, backend 9100 (WireMock's 8080 inside); Redis and
+ * PostgreSQL publish nothing.</li>
+ * <li>No secret is a literal: passwords and secrets are {@code ${VAR:?message}} or {@code ${VAR}}, never a value
+ * or a {@code ${VAR:-default}}; the signing key is a compose secret read from a file named by the environment.</li>
+ * <li>Every environment key set on the auth-service and the gateway is a real configuration property of that app.
+ * The key is read the way Spring Boot's {@code SystemEnvironmentPropertyMapper} reads it: split at {@code _}, a
+ * number is a list index; a dashed element such as {@code key-file} matches {@code KEYFILE} or (legacy form)
+ * {@code KEY_FILE}. Known properties come from two places, both deterministic:
+ * <ul>
+ * <li>{@code gatehouse.*}: derived from the sources of the {@code @ConfigurationProperties} records
+ * ({@code auth-service/.../AuthProperties.java}, {@code gateway/.../GatewayProperties.java}) by reading their
+ * record components (kebab-case; collections become {@code [n]}, nested records recurse). Renaming a component
+ * makes this test fail until the compose file follows. A misspelled key such as
+ * {@code GATEHOUSE_AUTH_SINGING_KEY_FILE} fails.</li>
+ * <li>{@code spring.*}: a short reviewed allow-list per app ({@link #SPRING_KEYS}) of Spring Boot properties the
+ * compose file uses. When the apps' jars have been built ({@code ./mvnw package}), a further test reads Spring's
+ * configuration metadata ({@code META-INF/spring-configuration-metadata.json} and
+ * {@code additional-spring-configuration-metadata.json}) from every library nested in each jar and checks that
+ * every allow-listed key really is a property on that app's classpath; without built jars that one test is
+ * skipped (assumption), everything else still runs.</li>
+ * </ul>
+ * </li>
+ * </ul>
+ */
+class ComposeFileTests {
+
+	/** Spring Boot properties the compose file may set, per app; each is verified against the jar's metadata. */
+	static final Map<String, Set<String>> SPRING_KEYS = Map.of(
+			"auth-service",
+			Set.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password",
+					"spring.data.redis.host", "spring.data.redis.port", "spring.profiles.active"),
+			"gateway", Set.of("spring.config.additional-location", "spring.data.redis.host", "spring.data.redis.port",
+					"spring.profiles.active"));
+
+	private static Path root;
+
+	private static Map<String, Object> compose;
+
+	private static Map<String, Map<String, Object>> services;
+
+	@BeforeAll
+	@SuppressWarnings("unchecked")
+	static void load() throws IOException {
+		root = repositoryRoot();
+		try (Reader reader = Files.newBufferedReader(root.resolve("docker-compose.yml"))) {
+			compose = new Yaml().load(reader);
+		}
+		services = (Map<String, Map<String, Object>>) compose.get("services");
+	}
+
+	@Test
+	void theFiveServices() {
+		assertThat(services).containsOnlyKeys("redis", "postgres", "auth-service", "gateway", "backend");
+		assertThat(services.get("redis").get("image")).isEqualTo("redis:7-alpine");
+		assertThat(services.get("postgres").get("image")).isEqualTo("postgres:16-alpine");
+		assertThat(services.get("backend").get("image")).isEqualTo("wiremock/wiremock:3.13.1");
+		assertThat(environment("postgres")).containsEntry("POSTGRES_DB", "gatehouse");
+	}
+
+	@Test
+	void everyServiceHasAHealthcheckAndAMemoryLimit() {
+		services.forEach((name, service) -> {
+			Map<String, Object> healthcheck = map(service.get("healthcheck"));
+			assertThat(healthcheck).as("%s healthcheck", name).isNotEmpty();
+			assertThat(healthcheck.get("disable")).as("%s healthcheck disabled", name).isNotEqualTo(true);
+			assertThat(healthcheckCommand(name)).as("%s healthcheck test", name).isNotBlank().doesNotStartWith("NONE");
+			assertThat(memoryLimits(service)).as("%s memory limit (deploy.resources.limits.memory or mem_limit)", name)
+				.isNotEmpty()
+				.allMatch((limit) -> limit.matches("\\d+(\\.\\d+)?[bkmg]b?"), "a size such as 512m");
+		});
+	}
+
+	@Test
+	void healthchecksProbeWhatTheContractNames() {
+		assertThat(healthcheckCommand("redis")).contains("redis-cli").contains("ping");
+		assertThat(healthcheckCommand("postgres")).contains("pg_isready");
+		assertThat(healthcheckCommand("auth-service")).contains("http://localhost:9000/actuator/health");
+		assertThat(healthcheckCommand("gateway")).contains("http://localhost:8081/actuator/health");
+		assertThat(healthcheckCommand("backend")).contains("http://localhost:8080/__admin/health");
+	}
+
+	@Test
+	void everyDependencyWaitsUntilHealthy() {
+		services.forEach((name, service) -> {
+			Object dependsOn = service.get("depends_on");
+			if (dependsOn == null) {
+				return;
+			}
+			assertThat(dependsOn).as("%s depends_on must be the long form with conditions", name).isInstanceOf(Map.class);
+			map(dependsOn).forEach((target, spec) -> {
+				assertThat(services).as("%s depends on %s", name, target).containsKey(target);
+				assertThat(map(spec).get("condition")).as("%s -> %s condition", name, target).isEqualTo("service_healthy");
+			});
+		});
+		assertThat(map(services.get("gateway").get("depends_on"))).containsKeys("auth-service", "backend", "redis");
+		assertThat(map(services.get("auth-service").get("depends_on"))).containsKeys("postgres", "redis");
+	}
+
+	@Test
+	void publishedPortsMatchTheContract() {
+		assertThat(publishedPorts("gateway")).containsExactlyInAnyOrderEntriesOf(Map.of(8080, 8080, 8081, 8081));
+		assertThat(publishedPorts("auth-service")).containsExactlyInAnyOrderEntriesOf(Map.of(9000, 9000));
+		assertThat(publishedPorts("backend")).containsExactlyInAnyOrderEntriesOf(Map.of(9100, 8080));
+		assertThat(publishedPorts("redis")).isEmpty();
+		assertThat(publishedPorts("postgres")).isEmpty();
+	}
+
+	@Test
+	void noSecretIsALiteral() {
+		Pattern secretName = Pattern.compile("(?i).*(PASSWORD|SECRET|PASSPHRASE|CREDENTIAL|HMAC|PRIVATE_KEY|API_KEY|TOKEN)$");
+		Pattern fromEnvironment = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:?\\?[^}]*)?}");
+		List<String> checked = new ArrayList<>();
+		services.forEach((name, service) -> environment(name).forEach((key, value) -> {
+			if (secretName.matcher(key).matches()) {
+				checked.add(name + "." + key);
+				assertThat(value).as("%s: %s must come from the environment (${VAR:?message})", name, key)
+					.matches(fromEnvironment);
+			}
+		}));
+		assertThat(checked).contains("postgres.POSTGRES_PASSWORD", "auth-service.SPRING_DATASOURCE_PASSWORD",
+				"auth-service.GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_PASSWORD");
+		// one variable for both ends of the database connection
+		assertThat(environment("auth-service").get("SPRING_DATASOURCE_PASSWORD"))
+			.isEqualTo(environment("postgres").get("POSTGRES_PASSWORD"));
+
+		// the signing key: a compose secret from a file the environment names, mounted where the app reads it
+		Map<String, Object> secrets = map(compose.get("secrets"));
+		assertThat(secrets).isNotEmpty();
+		secrets.forEach((name, spec) -> assertThat(String.valueOf(map(spec).get("file"))).as("secret %s file", name)
+			.matches(fromEnvironment));
+		String keyFile = environment("auth-service").get("GATEHOUSE_AUTH_SIGNING_KEY_FILE");
+		assertThat(keyFile).startsWith("/run/secrets/");
+		assertThat(list(services.get("auth-service").get("secrets")))
+			.contains(keyFile.substring("/run/secrets/".length()));
+	}
+
+	@Test
+	void everyAppEnvironmentKeyIsAConfigurationProperty() throws IOException {
+		List<String> unknown = new ArrayList<>();
+		for (String app : List.of("auth-service", "gateway")) {
+			Set<String> known = knownProperties(app);
+			for (String key : environment(app).keySet()) {
+				if (!isKnown(key, known)) {
+					unknown.add(app + ": " + key + " (" + canonical(key) + ")");
+				}
+			}
+		}
+		assertThat(unknown).as("environment keys that are no configuration property of the app they are set on")
+			.isEmpty();
+	}
+
+	@Test
+	void propertyMatchingRejectsMisspellingsAndAcceptsBothEnvironmentForms() throws IOException {
+		Set<String> auth = knownProperties("auth-service");
+		Set<String> gateway = knownProperties("gateway");
+		// the derivation from the record sources found the nested and indexed properties
+		assertThat(auth).contains("gatehouse.auth.signing.key-file", "gatehouse.auth.bootstrap.admin.username",
+				"gatehouse.auth.bootstrap.admin.password", "gatehouse.auth.trusted-proxies[*]",
+				"gatehouse.auth.clients[*].client-id", "gatehouse.auth.login-throttle.max-failures");
+		assertThat(gateway).contains("gatehouse.gateway.issuers[*].issuer", "gatehouse.gateway.issuers[*].audiences[*]",
+				"gatehouse.gateway.issuers[*].jwks-uri", "gatehouse.gateway.rate-limit.store",
+				"gatehouse.gateway.rate-limit.on-store-failure");
+
+		assertThat(isKnown("GATEHOUSE_AUTH_SIGNING_KEY_FILE", auth)).isTrue();
+		assertThat(isKnown("GATEHOUSE_AUTH_SIGNING_KEYFILE", auth)).isTrue();
+		assertThat(isKnown("GATEHOUSE_AUTH_SINGING_KEY_FILE", auth)).isFalse();
+		assertThat(isKnown("GATEHOUSE_AUTH_SIGNING_KEY_FILES", auth)).isFalse();
+		assertThat(isKnown("GATEHOUSE_AUTH_SIGNING", auth)).isFalse();
+		assertThat(isKnown("GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_USERNAME", auth)).isTrue();
+		assertThat(isKnown("GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_USER", auth)).isFalse();
+		assertThat(isKnown("SPRING_DATASOURCE_URL", auth)).isTrue();
+		assertThat(isKnown("SPRING_DATASOURCE_URL", gateway)).as("the gateway has no datasource").isFalse();
+		assertThat(isKnown("GATEHOUSE_GATEWAY_ISSUERS_0_JWKS_URI", gateway)).isTrue();
+		assertThat(isKnown("GATEHOUSE_GATEWAY_ISSUERS_0_AUDIENCES_1", gateway)).isTrue();
+		assertThat(isKnown("GATEHOUSE_GATEWAY_ISSUERS_0_AUDIENCES_0_", gateway)).isTrue();
+		assertThat(isKnown("GATEHOUSE_GATEWAY_ISSUERS_JWKS_URI", gateway)).as("index missing").isFalse();
+		assertThat(isKnown("GATEHOUSE_GATEWAY_ISSUERS_X_JWKS_URI", gateway)).isFalse();
+		assertThat(isKnown("GATEHOUSE_GATEWAY_RATELIMIT_STORE", gateway)).isTrue();
+		assertThat(isKnown("GATEHOUSE_GATEWAY_RATE_LIMITS_STORE", gateway)).isFalse();
+		assertThat(canonical("GATEHOUSE_GATEWAY_ISSUERS_0_AUDIENCES_0")).isEqualTo("gatehouse.gateway.issuers[0].audiences[0]");
+	}
+
+	@Test
+	void springKeysExistInTheMetadataOfTheBuiltJars() throws IOException {
+		for (String app : List.of("auth-service", "gateway")) {
+			Path jar = builtJar(app);
+			Assumptions.assumeTrue(jar != null, () -> app + " jar not built (./mvnw package); metadata check skipped");
+			Set<String> metadata = springMetadataProperties(jar);
+			assertThat(metadata).as("configuration metadata in %s", jar).hasSizeGreaterThan(500);
+			assertThat(metadata).as("spring.* keys allowed for %s", app).containsAll(SPRING_KEYS.get(app));
+		}
+	}
+
+	@Test
+	void mountedFilesAndDockerfilesExist() throws IOException {
+		services.forEach((name, service) -> {
+			for (Object volume : list(service.get("volumes"))) {
+				String source = String.valueOf(volume).split(":")[0];
+				if (source.startsWith(".") || source.startsWith("/")) {
+					assertThat(root.resolve(source)).as("%s mounts %s", name, source).exists();
+				}
+			}
+		});
+		assertThat(root.resolve("demo/src/main/resources/demo-backend/mappings/items.json")).exists();
+		assertThat(list(services.get("backend").get("volumes"))).anyMatch((v) -> String.valueOf(v)
+			.startsWith("./demo/src/main/resources/demo-backend/mappings:/home/wiremock/mappings"))
+			.anyMatch((v) -> String.valueOf(v)
+				.startsWith("./demo/src/main/resources/demo-backend/__files:/home/wiremock/__files"));
+
+		Map<String, Integer> containerPort = Map.of("auth-service", 9000, "gateway", 8080);
+		for (String app : List.of("auth-service", "gateway")) {
+			Map<String, Object> build = map(services.get(app).get("build"));
+			assertThat(build.get("context")).isEqualTo(".");
+			Path dockerfile = root.resolve(String.valueOf(build.get("dockerfile")));
+			assertThat(dockerfile).exists();
+			String text = Files.readString(dockerfile);
+			assertThat(text).contains("FROM eclipse-temurin:17-jre", "-Djarmode=tools", "extract --layers",
+					app + "/target/" + app + "-");
+			assertThat(text).containsPattern("(?m)^EXPOSE .*\\b" + containerPort.get(app) + "\\b");
+			assertThat(text).containsPattern("(?m)^USER (?!root\\b|0\\b)\\S+");
+		}
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void gatewayRoutesPointAtTheComposeServices() throws IOException {
+		String location = environment("gateway").get("SPRING_CONFIG_ADDITIONAL_LOCATION");
+		assertThat(location).isEqualTo("file:/config/gateway-routes.yml");
+		assertThat(list(services.get("gateway").get("volumes")))
+			.contains("./deploy/gateway-routes.yml:/config/gateway-routes.yml:ro");
+		Map<String, Object> routesFile;
+		try (Reader reader = Files.newBufferedReader(root.resolve("deploy/gateway-routes.yml"))) {
+			routesFile = new Yaml().load(reader);
+		}
+		Object routes = path(routesFile, "spring", "cloud", "gateway", "server", "webflux", "routes");
+		List<Map<String, Object>> list = (List<Map<String, Object>>) routes;
+		assertThat(list).extracting((r) -> r.get("id"))
+			.contains("auth", "items", "echo", "limited", "admin", "public", "app");
+		for (Map<String, Object> route : list) {
+			URI uri = URI.create(String.valueOf(route.get("uri")));
+			assertThat(uri.getHost() + ":" + uri.getPort()).as("route %s", route.get("id"))
+				.isIn("auth-service:9000", "backend:8080");
+		}
+	}
+
+	// --- compose helpers
+
+	private static Map<String, String> environment(String service) {
+		Object environment = services.get(service).get("environment");
+		Map<String, String> result = new LinkedHashMap<>();
+		if (environment instanceof Map<?, ?> map) {
+			map.forEach((k, v) -> result.put(String.valueOf(k), (v != null) ? String.valueOf(v) : null));
+		}
+		else if (environment instanceof List<?> entries) {
+			for (Object entry : entries) {
+				String[] pair = String.valueOf(entry).split("=", 2);
+				result.put(pair[0], (pair.length > 1) ? pair[1] : null);
+			}
+		}
+		return result;
+	}
+
+	private static String healthcheckCommand(String service) {
+		Object test = map(services.get(service).get("healthcheck")).get("test");
+		return (test instanceof List<?> parts) ? String.join(" ", parts.stream().map(String::valueOf).toList())
+				: String.valueOf(test);
+	}
+
+	private static List<String> memoryLimits(Map<String, Object> service) {
+		List<String> limits = new ArrayList<>();
+		Object deployLimit = path(service, "deploy", "resources", "limits", "memory");
+		if (deployLimit != null) {
+			limits.add(String.valueOf(deployLimit).toLowerCase(Locale.ROOT));
+		}
+		if (service.get("mem_limit") != null) {
+			limits.add(String.valueOf(service.get("mem_limit")).toLowerCase(Locale.ROOT));
+		}
+		return limits;
+	}
+
+	/** Published host port to container port; short ("[ip:]host:container[/proto]") and long syntax. */
+	private static Map<Integer, Integer> publishedPorts(String service) {
+		Map<Integer, Integer> ports = new LinkedHashMap<>();
+		for (Object port : list(services.get(service).get("ports"))) {
+			if (port instanceof Map<?, ?> spec) {
+				ports.put(Integer.valueOf(String.valueOf(spec.get("published"))),
+						Integer.valueOf(String.valueOf(spec.get("target"))));
+				continue;
+			}
+			String[] parts = String.valueOf(port).replaceAll("/(tcp|udp)$", "").split(":");
+			assertThat(parts.length).as("%s port %s names a host port", service, port).isGreaterThanOrEqualTo(2);
+			ports.put(Integer.valueOf(parts[parts.length - 2]), Integer.valueOf(parts[parts.length - 1]));
+		}
+		return ports;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(Object value) {
+		return (value instanceof Map<?, ?>) ? (Map<String, Object>) value : Map.of();
+	}
+
+	private static List<Object> list(Object value) {
+		return (value instanceof List<?> list) ? new ArrayList<>(list) : List.of();
+	}
+
+	private static Object path(Map<String, Object> map, String... keys) {
+		Object current = map;
+		for (String key : keys) {
+			current = map(current).get(key);
+		}
+		return current;
+	}
+
+	private static Path repositoryRoot() {
+		Path dir = Path.of("").toAbsolutePath();
+		while (dir != null) {
+			if (Files.exists(dir.resolve("docker-compose.yml")) && Files.exists(dir.resolve("mvnw"))) {
+				return dir;
+			}
+			dir = dir.getParent();
+		}
+		throw new IllegalStateException("no docker-compose.yml above " + Path.of("").toAbsolutePath());
+	}
+
+	// --- environment variable name to configuration property
+
+	/** Spring Boot's reading of an environment variable name, e.g. {@code A_B_0_C} is {@code a.b[0].c}. */
+	static String canonical(String envName) {
+		StringBuilder name = new StringBuilder();
+		for (String part : tokens(envName)) {
+			if (part.chars().allMatch(Character::isDigit)) {
+				name.append('[').append(part).append(']');
+			}
+			else {
+				name.append(name.isEmpty() ? "" : ".").append(part.toLowerCase(Locale.ROOT));
+			}
+		}
+		return name.toString();
+	}
+
+	private static List<String> tokens(String envName) {
+		return Arrays.stream(envName.toUpperCase(Locale.ROOT).split("_")).filter((t) -> !t.isEmpty()).toList();
+	}
+
+	/** Whether the environment variable binds to one of the property templates ({@code [*]}: any index). */
+	static boolean isKnown(String envName, Set<String> templates) {
+		List<String> tokens = tokens(envName);
+		for (String template : templates) {
+			if (matches(tokens, 0, elements(template), 0)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static List<String> elements(String template) {
+		List<String> elements = new ArrayList<>();
+		for (String part : template.split("\\.")) {
+			Matcher indexed = Pattern.compile("([^\\[]*)((?:\\[\\*])*)").matcher(part);
+			if (!indexed.matches()) {
+				throw new IllegalArgumentException(template);
+			}
+			if (!indexed.group(1).isEmpty()) {
+				elements.add(indexed.group(1));
+			}
+			for (int i = 0; i < indexed.group(2).length() / 3; i++) {
+				elements.add("[*]");
+			}
+		}
+		return elements;
+	}
+
+	private static boolean matches(List<String> tokens, int t, List<String> elements, int e) {
+		if (e == elements.size()) {
+			return t == tokens.size();
+		}
+		if (t == tokens.size()) {
+			return false;
+		}
+		String element = elements.get(e);
+		if (element.equals("[*]")) {
+			return tokens.get(t).chars().allMatch(Character::isDigit) && matches(tokens, t + 1, elements, e + 1);
+		}
+		String upper = element.toUpperCase(Locale.ROOT);
+		// current form: dashes removed (KEYFILE)
+		if (tokens.get(t).equals(upper.replace("-", "")) && matches(tokens, t + 1, elements, e + 1)) {
+			return true;
+		}
+		// legacy form: dashes as underscores (KEY_FILE)
+		String[] words = upper.split("-");
+		if (words.length > 1 && t + words.length <= tokens.size()
+				&& tokens.subList(t, t + words.length).equals(Arrays.asList(words))) {
+			return matches(tokens, t + words.length, elements, e + 1);
+		}
+		return false;
+	}
+
+	// --- known properties of each app
+
+	static Set<String> knownProperties(String app) throws IOException {
+		Set<String> known = new TreeSet<>(SPRING_KEYS.get(app));
+		switch (app) {
+			case "auth-service" -> {
+				String source = Files.readString(
+						root.resolve("auth-service/src/main/java/dev/gatehouse/auth/AuthProperties.java"));
+				assertThat(source).contains("@ConfigurationProperties(\"gatehouse.auth\")");
+				known.addAll(recordProperties(source, "AuthProperties", "gatehouse.auth"));
+			}
+			case "gateway" -> {
+				String source = Files.readString(
+						root.resolve("gateway/src/main/java/dev/gatehouse/gateway/config/GatewayProperties.java"));
+				assertThat(source).contains("@ConfigurationProperties(GatewayProperties.PREFIX)",
+						"PREFIX = \"gatehouse.gateway\"");
+				known.addAll(recordProperties(source, "GatewayProperties", "gatehouse.gateway"));
+			}
+			default -> throw new IllegalArgumentException(app);
+		}
+		return known;
+	}
+
+	/**
+	 * Property templates of a {@code @ConfigurationProperties} record read from its source: every component in
+	 * kebab-case; a collection adds {@code [*]} (and its comma-separated scalar form), a record declared in the same
+	 * file recurses.
+	 */
+	static Set<String> recordProperties(String source, String rootRecord, String prefix) {
+		Map<String, List<String[]>> records = records(source);
+		assertThat(records).as("records in the source").containsKey(rootRecord);
+		Set<String> properties = new TreeSet<>();
+		addProperties(records, rootRecord, prefix, properties, 0);
+		return properties;
+	}
+
+	private static void addProperties(Map<String, List<String[]>> records, String record, String prefix,
+			Set<String> into, int depth) {
+		if (depth > 10) {
+			throw new IllegalStateException("records nest too deep at " + prefix);
+		}
+		for (String[] component : records.get(record)) {
+			String type = component[0];
+			String name = prefix + "." + kebab(component[1]);
+			Matcher collection = Pattern.compile("(?:List|Set|Collection)<(.+)>|(.+)\\[]").matcher(type);
+			if (collection.matches()) {
+				String element = (collection.group(1) != null) ? collection.group(1) : collection.group(2);
+				if (records.containsKey(element)) {
+					addProperties(records, element, name + "[*]", into, depth + 1);
+				}
+				else {
+					into.add(name);
+					into.add(name + "[*]");
+				}
+			}
+			else if (type.startsWith("Map<")) {
+				throw new IllegalStateException("Map-typed component " + name + ": teach ComposeFileTests about it");
+			}
+			else if (records.containsKey(type)) {
+				addProperties(records, type, name, into, depth + 1);
+			}
+			else {
+				into.add(name);
+			}
+		}
+	}
+
+	private static String kebab(String camel) {
+		return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+	}
+
+	/** Record name to its components ({type, name}), annotations removed. */
+	private static Map<String, List<String[]>> records(String source) {
+		String code = withoutCommentsAndStrings(source);
+		Map<String, List<String[]>> records = new LinkedHashMap<>();
+		Matcher header = Pattern.compile("\\brecord\\s+(\\w+)\\s*\\(").matcher(code);
+		while (header.find()) {
+			int open = header.end() - 1;
+			int close = matching(code, open);
+			List<String[]> components = new ArrayList<>();
+			for (String part : splitTopLevel(code.substring(open + 1, close))) {
+				String plain = withoutAnnotations(part).trim();
+				if (plain.isEmpty()) {
+					continue;
+				}
+				Matcher component = Pattern.compile("(?s)(.+?)\\s*\\b(\\w+)$").matcher(plain);
+				if (!component.matches()) {
+					throw new IllegalStateException("cannot read record component '" + plain + "'");
+				}
+				components.add(new String[] { component.group(1).replaceAll("\\s+", ""), component.group(2) });
+			}
+			records.put(header.group(1), components);
+		}
+		return records;
+	}
+
+	/** Comments removed, string and char literals emptied (so their parentheses and commas do not count). */
+	private static String withoutCommentsAndStrings(String source) {
+		StringBuilder out = new StringBuilder();
+		int i = 0;
+		while (i < source.length()) {
+			char c = source.charAt(i);
+			if (source.startsWith("//", i)) {
+				i = source.indexOf('\n', i);
+				i = (i < 0) ? source.length() : i;
+			}
+			else if (source.startsWith("/*", i)) {
+				i = source.indexOf("*/", i + 2) + 2;
+			}
+			else if (source.startsWith("\"\"\"", i)) {
+				i = source.indexOf("\"\"\"", i + 3) + 3;
+				out.append("\"\"");
+			}
+			else if (c == '"' || c == '\'') {
+				int j = i + 1;
+				while (source.charAt(j) != c) {
+					j += (source.charAt(j) == '\\') ? 2 : 1;
+				}
+				out.append(c).append(c);
+				i = j + 1;
+			}
+			else {
+				out.append(c);
+				i++;
+			}
+		}
+		return out.toString();
+	}
+
+	private static int matching(String code, int open) {
+		int depth = 0;
+		for (int i = open; i < code.length(); i++) {
+			char c = code.charAt(i);
+			if (c == '(') {
+				depth++;
+			}
+			else if (c == ')' && --depth == 0) {
+				return i;
+			}
+		}
+		throw new IllegalStateException("unbalanced parentheses");
+	}
+
+	private static List<String> splitTopLevel(String components) {
+		List<String> parts = new ArrayList<>();
+		int depth = 0;
+		int start = 0;
+		for (int i = 0; i < components.length(); i++) {
+			char c = components.charAt(i);
+			if (c == '(' || c == '<') {
+				depth++;
+			}
+			else if (c == ')' || c == '>') {
+				depth--;
+			}
+			else if (c == ',' && depth == 0) {
+				parts.add(components.substring(start, i));
+				start = i + 1;
+			}
+		}
+		parts.add(components.substring(start));
+		return parts;
+	}
+
+	private static String withoutAnnotations(String text) {
+		StringBuilder out = new StringBuilder();
+		int i = 0;
+		while (i < text.length()) {
+			if (text.charAt(i) != '@') {
+				out.append(text.charAt(i++));
+				continue;
+			}
+			i++;
+			while (i < text.length() && (Character.isJavaIdentifierPart(text.charAt(i)) || text.charAt(i) == '.')) {
+				i++;
+			}
+			int next = i;
+			while (next < text.length() && Character.isWhitespace(text.charAt(next))) {
+				next++;
+			}
+			if (next < text.length() && text.charAt(next) == '(') {
+				i = matching(text, next) + 1;
+			}
+			out.append(' ');
+		}
+		return out.toString();
+	}
+
+	// --- Spring's configuration metadata inside a built Boot jar
+
+	private static Path builtJar(String app) throws IOException {
+		Path target = root.resolve(app).resolve("target");
+		if (!Files.isDirectory(target)) {
+			return null;
+		}
+		try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, app + "-*.jar")) {
+			for (Path jar : jars) {
+				if (!jar.getFileName().toString().endsWith("-sources.jar")) {
+					return jar;
+				}
+			}
+		}
+		return null;
+	}
+
+	/** Property names of every {@code (additional-)spring-configuration-metadata.json} in the jar's libraries. */
+	@SuppressWarnings("unchecked")
+	private static Set<String> springMetadataProperties(Path bootJar) throws IOException {
+		Set<String> names = new LinkedHashSet<>();
+		try (ZipFile zip = new ZipFile(bootJar.toFile())) {
+			Enumeration<? extends ZipEntry> entries = zip.entries();
+			while (entries.hasMoreElements()) {
+				ZipEntry entry = entries.nextElement();
+				if (!entry.getName().startsWith("BOOT-INF/lib/") || !entry.getName().endsWith(".jar")) {
+					continue;
+				}
+				try (ZipInputStream nested = new ZipInputStream(zip.getInputStream(entry))) {
+					for (ZipEntry inner; (inner = nested.getNextEntry()) != null;) {
+						if (inner.getName().equals("META-INF/spring-configuration-metadata.json")
+								|| inner.getName().equals("META-INF/additional-spring-configuration-metadata.json")) {
+							// JSON is YAML: SnakeYAML reads it without another dependency
+							// (YAML does not know JSON's escaped solidus "\\/" and refuses tabs as indentation; JSON
+							// strings cannot hold a raw tab, so every tab is whitespace)
+							String json = readAll(nested).replaceAll("(?<!\\\\)((?:\\\\\\\\)*)\\\\/", "$1/")
+								.replace('\t', ' ');
+							Map<String, Object> metadata = new Yaml().load(json);
+							for (Object property : list(metadata.get("properties"))) {
+								names.add(String.valueOf(((Map<String, Object>) property).get("name")));
+							}
+						}
+					}
+				}
+			}
+		}
+		return names;
+	}
+
+	private static String readAll(InputStream in) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		in.transferTo(out);
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,18 @@
+package dev.gatehouse.gateway.forwarding;
+
+/**
+ * Exchange attributes by which the policy filter tells {@link IdentityHeadersFilter} what
+ * to forward.
+ */
+public final class ForwardingAttributes {
+
+	/** The {@code VerifiedToken} of an authenticated request. */
+	public static final String IDENTITY = ForwardingAttributes.class.getName() + ".identity";
+
+	/** {@code Boolean.TRUE} when the route says {@code forward-token: true}. */
+	public static final String FORWARD_TOKEN = ForwardingAttributes.class.getName() + ".forwardToken";
+
+	private ForwardingAttributes() {
+	}
+
+}

@@ -1,0 +1,149 @@
+package dev.gatehouse.gateway.forwarding;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.gatehouse.gateway.security.VerifiedToken;
+
+/**
+ * Decides the identity and forwarding headers the backend receives. It is the
+ * <em>last</em> request {@link HttpHeadersFilter} (after Spring Cloud Gateway's
+ * hop-by-hop removal, which drops every header a client names in {@code Connection}), so
+ * the backend receives exactly what the gateway computed whatever the client sent:
+ * <ul>
+ * <li>every {@code X-Auth-*} header is removed (any casing, any number of copies), then
+ * {@code X-Auth-Subject}, {@code X-Auth-Roles} (comma-separated), {@code X-Auth-Scopes}
+ * (space-separated) and {@code X-Auth-Client-Id} are set for an authenticated request;</li>
+ * <li>{@code Authorization} is removed unless the route says {@code forward-token: true},
+ * in which case the client's header is passed on unchanged;</li>
+ * <li>{@code X-Request-Id} is the gateway's request id;</li>
+ * <li>{@code X-Forwarded-For/Proto/Host} are computed: values sent by the socket peer are
+ * only kept (and appended to) when the peer matches {@code trusted-proxies}; the standard
+ * {@code Forwarded} header and {@code X-Forwarded-Port/Prefix} are removed.</li>
+ * </ul>
+ */
+public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
+
+	/** Forwarded to the backend: the token's {@code sub}. */
+	public static final String SUBJECT = "X-Auth-Subject";
+
+	/** Forwarded to the backend: the token's roles, comma-separated. */
+	public static final String ROLES = "X-Auth-Roles";
+
+	/** Forwarded to the backend: the token's scopes, space-separated. */
+	public static final String SCOPES = "X-Auth-Scopes";
+
+	/** Forwarded to the backend: the token's {@code client_id}. */
+	public static final String CLIENT_ID = "X-Auth-Client-Id";
+
+	static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+	static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
+
+	static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+
+	private static final String AUTH_PREFIX = "x-auth-";
+
+	private static final List<String> REMOVED = List.of(HttpHeaders.AUTHORIZATION, RequestIdWebFilter.HEADER,
+			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", "X-Forwarded-Prefix",
+			"Forwarded");
+
+	private final Pattern trustedProxies;
+
+	/**
+	 * @param trustedProxies regular expression for trusted peer addresses; {@code null} or
+	 * empty trusts nobody
+	 */
+	public IdentityHeadersFilter(String trustedProxies) {
+		this.trustedProxies = (trustedProxies == null || trustedProxies.isBlank()) ? null
+				: Pattern.compile(trustedProxies);
+	}
+
+	@Override
+	public int getOrder() {
+		// after RemoveHopByHopHeadersFilter (LOWEST_PRECEDENCE - 1)
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+		HttpHeaders out = new HttpHeaders();
+		for (Map.Entry<String, List<String>> header : input.headerSet()) {
+			String name = header.getKey();
+			if (!name.toLowerCase(Locale.ROOT).startsWith(AUTH_PREFIX) && !isRemoved(name)) {
+				out.addAll(name, header.getValue());
+			}
+		}
+		ServerHttpRequest request = exchange.getRequest();
+		VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
+		if (identity != null) {
+			out.set(SUBJECT, identity.subject());
+			out.set(ROLES, String.join(",", identity.roles()));
+			out.set(SCOPES, String.join(" ", identity.scopes()));
+			if (identity.clientId() != null) {
+				out.set(CLIENT_ID, identity.clientId());
+			}
+		}
+		if (Boolean.TRUE.equals(exchange.getAttribute(ForwardingAttributes.FORWARD_TOKEN))) {
+			List<String> authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+			if (authorization != null) {
+				out.put(HttpHeaders.AUTHORIZATION, authorization);
+			}
+		}
+		String requestId = RequestIdWebFilter.requestId(exchange);
+		if (requestId != null) {
+			out.set(RequestIdWebFilter.HEADER, requestId);
+		}
+		writeForwarded(out, request);
+		return out;
+	}
+
+	private void writeForwarded(HttpHeaders out, ServerHttpRequest request) {
+		InetSocketAddress remote = request.getRemoteAddress();
+		String peer = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null;
+		boolean trusted = peer != null && this.trustedProxies != null && this.trustedProxies.matcher(peer).matches();
+		HttpHeaders client = request.getHeaders();
+		String forwardedFor = trusted ? joined(client.get(X_FORWARDED_FOR)) : null;
+		if (peer != null) {
+			forwardedFor = (forwardedFor == null) ? peer : forwardedFor + ", " + peer;
+		}
+		if (forwardedFor != null) {
+			out.set(X_FORWARDED_FOR, forwardedFor);
+		}
+		String proto = trusted ? client.getFirst(X_FORWARDED_PROTO) : null;
+		out.set(X_FORWARDED_PROTO, (proto != null) ? proto : request.getURI().getScheme());
+		String host = trusted ? client.getFirst(X_FORWARDED_HOST) : null;
+		if (host == null) {
+			host = client.getFirst(HttpHeaders.HOST);
+		}
+		if (host == null && request.getURI().getHost() != null) {
+			host = request.getURI().getRawAuthority();
+		}
+		if (host != null) {
+			out.set(X_FORWARDED_HOST, host);
+		}
+	}
+
+	private static String joined(List<String> values) {
+		return (values == null || values.isEmpty()) ? null : String.join(", ", values);
+	}
+
+	private static boolean isRemoved(String name) {
+		for (String removed : REMOVED) {
+			if (removed.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,65 @@
+package dev.gatehouse.gateway.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+
+import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
+
+/**
+ * The parsed policy of each route, parsed once per route version.
+ */
+public final class RoutePolicies {
+
+	private static final String ROUTES_KEY = "spring.cloud.gateway.server.webflux.routes";
+
+	private final RoutePolicyParser parser = new RoutePolicyParser();
+
+	private final Map<String, Parsed> byRouteId = new ConcurrentHashMap<>();
+
+	/**
+	 * Validate configured route definitions at start-up.
+	 * @param routes the route definitions from {@code spring.cloud.gateway.server.webflux.routes}
+	 * @throws InvalidGatewayConfigurationException naming each offending key
+	 */
+	public void validate(List<RouteDefinition> routes) {
+		List<String> problems = new ArrayList<>();
+		for (int i = 0; i < routes.size(); i++) {
+			RouteDefinition route = routes.get(i);
+			try {
+				this.parser.parse(route.getMetadata());
+			}
+			catch (InvalidRoutePolicyException ex) {
+				problems.add(ROUTES_KEY + "[" + i + "]." + ex.getMessage() + " (route '" + route.getId() + "')");
+			}
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidGatewayConfigurationException(problems);
+		}
+	}
+
+	/**
+	 * @param route the matched route
+	 * @return its policy
+	 * @throws InvalidRoutePolicyException if its metadata is invalid (only possible for
+	 * routes that were not validated at start-up, e.g. added by a refresh)
+	 */
+	public RoutePolicy policyFor(Route route) {
+		Map<String, Object> metadata = route.getMetadata();
+		Parsed parsed = this.byRouteId.get(route.getId());
+		if (parsed == null || parsed.metadata() != metadata) {
+			parsed = new Parsed(metadata, this.parser.parse(metadata));
+			this.byRouteId.put(route.getId(), parsed);
+		}
+		return parsed.policy();
+	}
+
+	private record Parsed(Map<String, Object> metadata, RoutePolicy policy) {
+
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.gatehouse.gateway.policy;
+
+import dev.gatehouse.gateway.ratelimit.RateLimit;
+
+import java.util.List;
+
+/**
+ * A route's access policy, read from its {@code metadata}.
+ *
+ * @param publicAccess {@code auth: public}: no token needed (default: authenticated)
+ * @param roles any one of these roles is required (empty: no role needed)
+ * @param scopes all of these scopes are required
+ * @param forwardToken pass the client's {@code Authorization} header to the backend
+ * @param rateLimits the route's {@code rate-limit}s, all enforced (empty: not limited)
+ */
+public record RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken,
+		List<RateLimit> rateLimits) {
+
+	/** What a route without policy metadata gets: a valid token, nothing more. */
+	public static final RoutePolicy AUTHENTICATED = new RoutePolicy(false, List.of(), List.of(), false);
+
+	public RoutePolicy {
+		roles = List.copyOf(roles);
+		scopes = List.copyOf(scopes);
+		rateLimits = List.copyOf(rateLimits);
+	}
+
+	/** A policy without rate limits. */
+	public RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken) {
+		this(publicAccess, roles, scopes, forwardToken, List.of());
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.gatehouse.gateway.ratelimit;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import reactor.core.publisher.Mono;
+
+/**
+ * Fixed-window counters in this JVM, lock-free (compare-and-set), so the event loop never waits. Idle windows expire
+ * with their period; the number of tracked keys is bounded. Limits are per gateway instance: use Redis for a limit
+ * shared by several instances.
+ */
+public final class MemoryRateLimiterStore implements RateLimiterStore {
+
+	private static final long MAX_TRACKED = 1_000_000;
+
+	private final Clock clock;
+
+	private final Cache<String, Window> windows;
+
+	public MemoryRateLimiterStore(Clock clock) {
+		this.clock = clock;
+		this.windows = Caffeine.newBuilder()
+			.maximumSize(MAX_TRACKED)
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.expireAfter(new Expiry<String, Window>() {
+				@Override
+				public long expireAfterCreate(String key, Window window, long now) {
+					return Math.max(0, TimeUnit.MILLISECONDS.toNanos(window.endsAt - clock.millis()));
+				}
+
+				@Override
+				public long expireAfterUpdate(String key, Window window, long now, long current) {
+					return expireAfterCreate(key, window, now);
+				}
+
+				@Override
+				public long expireAfterRead(String key, Window window, long now, long current) {
+					return current;
+				}
+			})
+			.build();
+	}
+
+	@Override
+	public Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys) {
+		return Mono.fromSupplier(() -> decide(routeId, limits, keys));
+	}
+
+	RateLimitDecision decide(String routeId, List<RateLimit> limits, List<String> keys) {
+		long now = this.clock.millis();
+		List<Window> windows = new ArrayList<>(limits.size());
+		for (int i = 0; i < limits.size(); i++) {
+			windows.add(window(routeId + '\n' + i + '\n' + keys.get(i), limits.get(i), now));
+		}
+		int taken = 0;
+		boolean allowed = true;
+		for (; taken < limits.size(); taken++) {
+			if (!windows.get(taken).tryTake(limits.get(taken).requests())) {
+				allowed = false;
+				break;
+			}
+		}
+		if (!allowed) {
+			// counted against none: give back what was taken from the earlier limits
+			for (int i = 0; i < taken; i++) {
+				windows.get(i).count.decrementAndGet();
+			}
+		}
+		List<RateLimitDecision.State> states = new ArrayList<>(limits.size());
+		for (int i = 0; i < limits.size(); i++) {
+			Window window = windows.get(i);
+			long remaining = Math.max(0, limits.get(i).requests() - window.count.get());
+			long reset = Math.max(0, (window.endsAt - now + 999) / 1000);
+			states.add(new RateLimitDecision.State(remaining, reset));
+		}
+		return new RateLimitDecision(allowed, states);
+	}
+
+	private Window window(String key, RateLimit limit, long now) {
+		return this.windows.asMap()
+			.compute(key, (k, window) -> (window == null || window.endsAt <= now) ? new Window(now + limit.period().toMillis()) : window);
+	}
+
+	private static final class Window {
+
+		private final long endsAt;
+
+		private final AtomicLong count = new AtomicLong();
+
+		Window(long endsAt) {
+			this.endsAt = endsAt;
+		}
+
+		boolean tryTake(long max) {
+			long current;
+			do {
+				current = this.count.get();
+				if (current >= max) {
+					return false;
+				}
+			}
+			while (!this.count.compareAndSet(current, current + 1));
+			return true;
+		}
+
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.gatehouse.gateway.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
+import dev.gatehouse.gateway.policy.RoutePolicies;
+import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
+import dev.gatehouse.gateway.revocation.RedisConfiguredCondition;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * Rate limiting: the store chosen by {@code gatehouse.gateway.rate-limit.store} ({@code memory} or {@code redis}), the
+ * filter that applies route {@code rate-limit} metadata, and Redis client behaviour that keeps a dead Redis cheap:
+ * commands are rejected at once while disconnected instead of queued, and every command is bounded by
+ * {@code spring.data.redis.timeout} (250 ms by default).
+ */
+@Configuration(proxyBeanMethods = false)
+public class RateLimitConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(RateLimitConfiguration.class);
+
+	@Bean
+	RateLimiterStore rateLimiterStore(GatewayProperties properties, Environment environment, Clock clock,
+			ObjectProvider<ReactiveStringRedisTemplate> redis, ObjectProvider<RedisConnectionReadiness> readiness,
+			@Value("${spring.data.redis.timeout:250ms}") Duration timeout) {
+		if ("redis".equals(properties.rateLimit().store())) {
+			if (!RedisConfiguredCondition.isRedisConfigured(environment)) {
+				throw new InvalidGatewayConfigurationException(java.util.List.of(GatewayProperties.PREFIX
+						+ ".rate-limit.store: 'redis' needs Redis configured (spring.data.redis.host or spring.data.redis.url)"));
+			}
+			log.info("Rate limits are shared through Redis (command timeout {} ms, on-store-failure: {})", timeout.toMillis(),
+					properties.rateLimit().onStoreFailure());
+			return new RedisRateLimiterStore(redis.getObject(), timeout, readiness.getObject());
+		}
+		return new MemoryRateLimiterStore(clock);
+	}
+
+	@Bean
+	RateLimitFilter rateLimitFilter(RoutePolicies policies, RateLimiterStore store, GatewayProperties properties,
+			MeterRegistry meters, Clock clock) {
+		return new RateLimitFilter(policies, store, "deny".equals(properties.rateLimit().onStoreFailure()),
+				new ClientAddressResolver(properties.trustedProxies()), meters, clock);
+	}
+
+	/** After an outage, reconnect within two seconds of Redis returning (Lettuce's default backoff reaches 30 s). */
+	@Bean
+	ClientResourcesBuilderCustomizer gatehouseReconnectDelay() {
+		return (resources) -> resources.reconnectDelay(
+				Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
+	}
+
+	/** While Redis is down, fail fast instead of queueing commands behind a reconnect. */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer gatehouseLettuceOptions() {
+		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.autoReconnect(true);
+	}
+
+}

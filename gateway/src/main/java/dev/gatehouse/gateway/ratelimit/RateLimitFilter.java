@@ -1,0 +1,142 @@
+package dev.gatehouse.gateway.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
+import dev.gatehouse.gateway.policy.PolicyEnforcementFilter;
+import dev.gatehouse.gateway.policy.RoutePolicies;
+import dev.gatehouse.gateway.security.VerifiedToken;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Applies the matched route's {@code rate-limit} metadata. Runs right after authentication and before every route
+ * filter: a refused request is an error the gateway's exception handler answers (429, problem+json, request id), it is
+ * never retried, never counted by the circuit breaker and never reaches the backend. Every response of a limited route
+ * carries {@code RateLimit-Policy} and {@code RateLimit}, errors included.
+ */
+public final class RateLimitFilter implements GlobalFilter, Ordered {
+
+	/** After {@link PolicyEnforcementFilter} (the subject is known), before route filters. */
+	public static final int ORDER = PolicyEnforcementFilter.ORDER + 10;
+
+	private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
+
+	private static final Duration WARN_INTERVAL = Duration.ofSeconds(30);
+
+	private final RoutePolicies policies;
+
+	private final RateLimiterStore store;
+
+	private final boolean denyOnStoreFailure;
+
+	private final ClientAddressResolver addresses;
+
+	private final MeterRegistry meters;
+
+	private final Clock clock;
+
+	private final AtomicLong lastWarning = new AtomicLong();
+
+	public RateLimitFilter(RoutePolicies policies, RateLimiterStore store, boolean denyOnStoreFailure,
+			ClientAddressResolver addresses, MeterRegistry meters, Clock clock) {
+		this.policies = policies;
+		this.store = store;
+		this.denyOnStoreFailure = denyOnStoreFailure;
+		this.addresses = addresses;
+		this.meters = meters;
+		this.clock = clock;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		List<RateLimit> limits = (route != null) ? this.policies.policyFor(route).rateLimits() : List.of();
+		if (limits.isEmpty()) {
+			return chain.filter(exchange);
+		}
+		List<String> keys = new ArrayList<>(limits.size());
+		for (RateLimit limit : limits) {
+			keys.add(key(limit, exchange, route));
+		}
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(RateLimitHeaders.POLICY, RateLimitHeaders.policy(limits));
+		return this.store.consume(route.getId(), limits, keys)
+			.map((decision) -> {
+				headers.set(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(limits, decision));
+				return decision;
+			})
+			.map(Outcome::decided)
+			.onErrorResume((ex) -> Mono.just(storeFailure(route, ex)))
+			.flatMap((outcome) -> {
+				// set by the gateway itself, so the problem writer keeps them on error responses too
+				exchange.getResponse().getHeaders().addAll(headers);
+				count(route, outcome.name());
+				if (outcome.decision() != null && !outcome.decision().allowed()) {
+					return Mono.error(new RateLimitedException(RateLimitHeaders.retryAfter(limits, outcome.decision())));
+				}
+				if (outcome.decision() == null && this.denyOnStoreFailure) {
+					return Mono.error(new RateLimitStoreUnavailableException());
+				}
+				return chain.filter(exchange);
+			});
+	}
+
+	private String key(RateLimit limit, ServerWebExchange exchange, Route route) {
+		return switch (limit.key()) {
+			case ROUTE -> "route";
+			case IP -> "ip:" + this.addresses.resolve(exchange.getRequest());
+			case SUBJECT -> {
+				VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
+				yield (identity != null) ? "sub:" + identity.issuer() + " " + identity.subject()
+						: "ip:" + this.addresses.resolve(exchange.getRequest());
+			}
+		};
+	}
+
+	private Outcome storeFailure(Route route, Throwable ex) {
+		this.meters.counter("gatehouse.gateway.ratelimit.store.failures").increment();
+		log.debug("Rate-limit store failure on route {}", route.getId(), ex);
+		long now = this.clock.millis();
+		long last = this.lastWarning.get();
+		if (now - last >= WARN_INTERVAL.toMillis() && this.lastWarning.compareAndSet(last, now)) {
+			log.warn("Rate-limit store failed ({}) on route {}: {} requests (on-store-failure); further failures are counted "
+					+ "in gatehouse.gateway.ratelimit.store.failures and logged at most every {}s", ex.getClass().getSimpleName(),
+					route.getId(), this.denyOnStoreFailure ? "refusing" : "admitting", WARN_INTERVAL.toSeconds());
+		}
+		return new Outcome(null, this.denyOnStoreFailure ? "store_failure_denied" : "store_failure_allowed");
+	}
+
+	private void count(Route route, String outcome) {
+		this.meters.counter("gatehouse.gateway.ratelimit.requests", "route", route.getId(), "outcome", outcome).increment();
+	}
+
+	private record Outcome(RateLimitDecision decision, String name) {
+
+		static Outcome decided(RateLimitDecision decision) {
+			return new Outcome(decision, decision.allowed() ? "allowed" : "limited");
+		}
+
+	}
+
+}

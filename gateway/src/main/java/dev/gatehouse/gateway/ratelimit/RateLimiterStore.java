@@ -1,0 +1,22 @@
+package dev.gatehouse.gateway.ratelimit;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Where counters live: in this JVM ({@link MemoryRateLimiterStore}) or shared by every gateway in Redis
+ * ({@link RedisRateLimiterStore}). One call decides one request against all limits of its route, atomically: a
+ * request is counted against every limit or, when any limit is exhausted, against none.
+ */
+public interface RateLimiterStore {
+
+	/**
+	 * @param routeId the route
+	 * @param limits the route's limits
+	 * @param keys per limit, the value it counts by (subject, address or route id)
+	 * @return the decision; an error when the store cannot decide (Redis unreachable)
+	 */
+	Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys);
+
+}

@@ -1,0 +1,79 @@
+package dev.gatehouse.gateway.redis;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+/**
+ * Opens the shared Redis connection once, in the background, on a thread that may block. Spring Data Redis connects
+ * that connection synchronously on first use, which must never happen on an event-loop thread; once it exists, Lettuce
+ * reconnects it by itself without blocking anybody. Until then Redis users treat Redis as unavailable
+ * ({@link #isReady()}) or wait for it ({@link #ready()}); the gateway starts whether Redis is up or not.
+ */
+public final class RedisConnectionReadiness implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(RedisConnectionReadiness.class);
+
+	private final ReactiveRedisConnectionFactory connections;
+
+	private final Sinks.Empty<Void> readySignal = Sinks.empty();
+
+	private volatile boolean ready;
+
+	private volatile Disposable connecting;
+
+	public RedisConnectionReadiness(ReactiveRedisConnectionFactory connections) {
+		this.connections = connections;
+	}
+
+	public boolean isReady() {
+		return this.ready;
+	}
+
+	/** Completes once the shared connection exists. */
+	public Mono<Void> ready() {
+		return this.readySignal.asMono();
+	}
+
+	@Override
+	public void start() {
+		this.connecting = Mono.fromRunnable(() -> this.connections.getReactiveConnection().closeLater().subscribe())
+			.subscribeOn(Schedulers.boundedElastic())
+			.doOnError((ex) -> log.warn("Redis is not reachable yet ({}); retrying in the background", ex.getClass().getSimpleName()))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
+			.subscribe(null, null, () -> {
+				this.ready = true;
+				this.readySignal.tryEmitEmpty();
+				log.info("Connected to Redis");
+			});
+	}
+
+	@Override
+	public void stop() {
+		Disposable task = this.connecting;
+		if (task != null) {
+			task.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.connecting != null && !this.connecting.isDisposed();
+	}
+
+	/** Starts before the users of Redis and stops after them. */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 100;
+	}
+
+}

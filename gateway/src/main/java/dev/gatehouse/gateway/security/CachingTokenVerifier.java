@@ -1,0 +1,85 @@
+package dev.gatehouse.gateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import reactor.core.publisher.Mono;
+
+/**
+ * Remembers verified tokens so a repeated token is not verified twice. Bounded in size,
+ * keyed by the SHA-256 of the token (the token itself is never stored), and an entry
+ * never outlives its token: it expires at {@code exp} and a hit is re-checked against the
+ * clock. Only successes are cached; revocation is checked by the caller on every request.
+ */
+public final class CachingTokenVerifier implements TokenVerifier {
+
+	private final TokenVerifier delegate;
+
+	private final Clock clock;
+
+	private final Cache<String, VerifiedToken> cache;
+
+	public CachingTokenVerifier(TokenVerifier delegate, Clock clock, long maximumSize) {
+		this.delegate = delegate;
+		this.clock = clock;
+		this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new UntilTokenExpiry(clock)).build();
+	}
+
+	@Override
+	public Mono<VerifiedToken> verify(String token) {
+		String key = sha256(token);
+		VerifiedToken cached = this.cache.getIfPresent(key);
+		if (cached != null) {
+			if (this.clock.instant().isBefore(cached.expiresAt())) {
+				return Mono.just(cached);
+			}
+			this.cache.invalidate(key);
+		}
+		return this.delegate.verify(token).doOnNext(verified -> this.cache.put(key, verified));
+	}
+
+	/** Number of cached tokens (for tests and metrics). */
+	long size() {
+		this.cache.cleanUp();
+		return this.cache.estimatedSize();
+	}
+
+	static String sha256(String token) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+		}
+	}
+
+	/** Entry lifetime: until the token's {@code exp} as seen by the injected clock. */
+	private record UntilTokenExpiry(Clock clock) implements Expiry<String, VerifiedToken> {
+
+		@Override
+		public long expireAfterCreate(String key, VerifiedToken value, long currentTime) {
+			Duration left = Duration.between(this.clock.instant(), value.expiresAt());
+			return left.isNegative() ? 0 : left.toNanos();
+		}
+
+		@Override
+		public long expireAfterUpdate(String key, VerifiedToken value, long currentTime, long currentDuration) {
+			return expireAfterCreate(key, value, currentTime);
+		}
+
+		@Override
+		public long expireAfterRead(String key, VerifiedToken value, long currentTime, long currentDuration) {
+			return currentDuration;
+		}
+
+	}
+
+}

@@ -1,0 +1,181 @@
+package dev.gatehouse.gateway.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.Base64;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+import dev.gatehouse.gateway.security.TokenVerifier;
+import dev.gatehouse.gateway.support.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Configuration mistakes stop start-up with a message naming the key.
+ */
+class GatewayStartupValidationTests {
+
+	private static final String JWKS_ISSUER = "gatehouse.gateway.issuers[0].issuer=http://issuer.test";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class, ValidationAutoConfiguration.class))
+		.withUserConfiguration(RouteProperties.class, GatehouseGatewayConfiguration.class)
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(org.springframework.cloud.gateway.config.GatewayProperties.class)
+	static class RouteProperties {
+
+	}
+
+	private static String failureMessages(AssertableApplicationContext context) {
+		StringBuilder all = new StringBuilder();
+		for (Throwable ex = context.getStartupFailure(); ex != null; ex = ex.getCause()) {
+			all.append(ex.getMessage()).append('\n');
+		}
+		return all.toString();
+	}
+
+	@Test
+	void startsWithAValidJwksIssuer() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/.well-known/jwks.json")
+			.run(context -> assertThat(context).hasNotFailed().hasSingleBean(TokenVerifier.class));
+	}
+
+	@Test
+	void issuerWithoutKeySourceNamesTheIssuer() {
+		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse")
+			.run(context -> assertThat(failureMessages(context)).contains(
+					"gatehouse.gateway.issuers[0]: needs exactly one key source of jwks-uri, public-key-file, hmac-secret (found 0)"));
+	}
+
+	@Test
+	void issuerWithTwoKeySourcesIsRefused() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
+					"gatehouse.gateway.issuers[0].hmac-secret=0123456789abcdef0123456789abcdef")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0]: needs exactly one key source"));
+	}
+
+	@Test
+	void shortHmacSecretNamesTheKey() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].hmac-secret=too-short")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.issuers[0].hmac-secret: must be at least 32 bytes"));
+	}
+
+	@Test
+	void algorithmNoneAndUnknownAlgorithmsAreRefused() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
+					"gatehouse.gateway.issuers[0].algorithms=RS256,NONE,RS257,HS256")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.issuers[0].algorithms[1]: 'none' (unsigned tokens) is never allowed")
+				.contains("gatehouse.gateway.issuers[0].algorithms[2]: unknown algorithm 'RS257'")
+				.contains("gatehouse.gateway.issuers[0].algorithms[3]: 'HS256' does not match the key source"));
+	}
+
+	@Test
+	void malformedDurationNamesTheKey() {
+		this.runner.withPropertyValues("gatehouse.gateway.clock-skew=thirty seconds")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.clock-skew"));
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
+					"gatehouse.gateway.issuers[0].jwks-cache-ttl=5 minutes")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0].jwks-cache-ttl"));
+	}
+
+	@Test
+	void zeroRevocationResyncIntervalOrUnknownRateLimitStoreNamesTheKey() {
+		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+				"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks", "gatehouse.gateway.revocation.resync-interval=0s")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.revocation.resync-interval: must be positive"));
+		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+				"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks", "gatehouse.gateway.rate-limit.store=memcached")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.rate-limit.store"));
+	}
+
+	@Test
+	void negativeClockSkewNamesTheKey() {
+		this.runner.withPropertyValues("gatehouse.gateway.clock-skew=-5s")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.clock-skew: must be zero or positive"));
+	}
+
+	@Test
+	void issuerWithoutAudienceIsRefused() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0].audiences"));
+	}
+
+	@Test
+	void unreadablePublicKeyFileNamesTheKey() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].public-key-file=/nonexistent/key.pem")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0].public-key-file"));
+	}
+
+	@Test
+	void startsWithAPemPublicKeyFile(@TempDir Path dir) throws Exception {
+		KeyPair keys = TestTokens.rsa();
+		Path pem = dir.resolve("issuer.pem");
+		Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+				+ Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].public-key-file=" + pem)
+			.run(context -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void unknownRouteMetadataKeyNamesTheRouteKey() {
+		this.runner
+			.withPropertyValues("spring.cloud.gateway.server.webflux.routes[0].id=admin",
+					"spring.cloud.gateway.server.webflux.routes[0].uri=http://localhost:9100",
+					"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/admin/**",
+					"spring.cloud.gateway.server.webflux.routes[0].metadata.role[0]=admin")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("spring.cloud.gateway.server.webflux.routes[0].metadata.role: unknown policy key"));
+	}
+
+	@Test
+	void malformedRouteRoleNamesTheEntry() {
+		this.runner
+			.withPropertyValues("spring.cloud.gateway.server.webflux.routes[0].id=admin",
+					"spring.cloud.gateway.server.webflux.routes[0].uri=http://localhost:9100",
+					"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/admin/**",
+					"spring.cloud.gateway.server.webflux.routes[0].metadata.roles[0]=user",
+					"spring.cloud.gateway.server.webflux.routes[0].metadata.roles[1]=ad min")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("spring.cloud.gateway.server.webflux.routes[0].metadata.roles[1]: 'ad min' is not a role name"));
+	}
+
+	@Test
+	void unknownRateLimitStoreNamesTheKey() {
+		this.runner.withPropertyValues("gatehouse.gateway.rate-limit.store=mongo")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.rate-limit.store"));
+	}
+
+}

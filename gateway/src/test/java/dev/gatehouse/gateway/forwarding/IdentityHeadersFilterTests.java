@@ -1,0 +1,98 @@
+package dev.gatehouse.gateway.forwarding;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import dev.gatehouse.gateway.security.VerifiedToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IdentityHeadersFilterTests {
+
+	private static final VerifiedToken ALICE = new VerifiedToken("iss", "alice", List.of("user", "admin"),
+			List.of("items:read", "items:write"), "web", "jti", "sid", Instant.now().plusSeconds(60));
+
+	private static MockServerWebExchange exchange(String peer, MockServerHttpRequest.BaseBuilder<?> request) {
+		return MockServerWebExchange.from(request.remoteAddress(new InetSocketAddress(peer, 40000)));
+	}
+
+	@Test
+	void replacesEveryClientAuthHeaderWithTheComputedIdentity() {
+		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api")
+			.header("X-Auth-Subject", "mallory")
+			.header("x-auth-subject", "mallory2")
+			.header("X-AUTH-ROLES", "admin")
+			.header("X-Auth-Other", "x")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer a.b.c"));
+		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
+		exchange.getAttributes().put(RequestIdWebFilter.ATTRIBUTE, "rid-1");
+		HttpHeaders out = new IdentityHeadersFilter("").filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.get("X-Auth-Subject")).containsExactly("alice");
+		assertThat(out.get("X-Auth-Roles")).containsExactly("user,admin");
+		assertThat(out.get("X-Auth-Scopes")).containsExactly("items:read items:write");
+		assertThat(out.get("X-Auth-Client-Id")).containsExactly("web");
+		assertThat(out.containsHeader("X-Auth-Other")).isFalse();
+		assertThat(out.containsHeader(HttpHeaders.AUTHORIZATION)).isFalse();
+		assertThat(out.get("X-Request-Id")).containsExactly("rid-1");
+	}
+
+	@Test
+	void anonymousRequestGetsNoIdentityHeaders() {
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/public").header("X-Auth-Subject", "mallory"));
+		HttpHeaders out = new IdentityHeadersFilter("").filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.headerNames()).noneMatch(name -> name.toLowerCase().startsWith("x-auth-"));
+	}
+
+	@Test
+	void forwardTokenKeepsTheClientsAuthorizationHeader() {
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/me").header(HttpHeaders.AUTHORIZATION, "Bearer a.b.c"));
+		exchange.getAttributes().put(ForwardingAttributes.FORWARD_TOKEN, true);
+		// even if hop-by-hop removal dropped it from the input
+		HttpHeaders out = new IdentityHeadersFilter("").filter(new HttpHeaders(), exchange);
+		assertThat(out.get(HttpHeaders.AUTHORIZATION)).containsExactly("Bearer a.b.c");
+	}
+
+	@Test
+	void forwardedHeadersFromAnUntrustedPeerAreReplaced() {
+		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api")
+			.header("X-Forwarded-For", "203.0.113.9")
+			.header("X-Forwarded-Proto", "https")
+			.header("X-Forwarded-Host", "evil.example")
+			.header("Forwarded", "for=203.0.113.9"));
+		HttpHeaders out = new IdentityHeadersFilter("10\\.0\\.0\\.\\d+").filter(exchange.getRequest().getHeaders(),
+				exchange);
+		assertThat(out.get("X-Forwarded-For")).containsExactly("198.51.100.1");
+		assertThat(out.get("X-Forwarded-Proto")).containsExactly("http");
+		assertThat(out.get("X-Forwarded-Host")).containsExactly("gw.test");
+		assertThat(out.containsHeader("Forwarded")).isFalse();
+	}
+
+	@Test
+	void forwardedHeadersFromATrustedProxyAreKeptAndAppendedTo() {
+		MockServerWebExchange exchange = exchange("10.0.0.5", MockServerHttpRequest.get("http://gw.test/api")
+			.header("X-Forwarded-For", "203.0.113.9")
+			.header("X-Forwarded-Proto", "https")
+			.header("X-Forwarded-Host", "public.example"));
+		HttpHeaders out = new IdentityHeadersFilter("10\\.0\\.0\\.\\d+").filter(exchange.getRequest().getHeaders(),
+				exchange);
+		assertThat(out.get("X-Forwarded-For")).containsExactly("203.0.113.9, 10.0.0.5");
+		assertThat(out.get("X-Forwarded-Proto")).containsExactly("https");
+		assertThat(out.get("X-Forwarded-Host")).containsExactly("public.example");
+	}
+
+	@Test
+	void runsAfterHopByHopRemoval() {
+		assertThat(new IdentityHeadersFilter("").getOrder())
+			.isGreaterThan(new org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter().getOrder());
+	}
+
+}

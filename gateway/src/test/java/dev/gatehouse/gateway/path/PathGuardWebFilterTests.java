@@ -1,0 +1,68 @@
+package dev.gatehouse.gateway.path;
+
+import java.net.URI;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PathGuardWebFilterTests {
+
+	private final PathGuardWebFilter filter = new PathGuardWebFilter();
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/../admin", "/api/..", "/..", "/api/./items", "/./api", "/api/%2e%2e/admin",
+			"/api/%2E%2E/admin", "/api/.%2e/admin", "/api%2fadmin", "/api%2Fadmin", "/api%5cadmin", "/api%5Cadmin",
+			"/api/%252e%252e/admin", "/api//admin", "//api", "/api;x=1", "/api/items;jsessionid=abc", "/api/%00",
+			"/api/%0a", "/api/%0D%0A", "/api/%1f", "/api/%7f", "/api/%7F" })
+	void refusesPathsThatCouldBeReadDifferentlyByTheBackend(String rawPath) {
+		assertThat(PathGuardWebFilter.check(rawPath)).isNotNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/", "/api/items", "/api/items/42", "/api/v1.2/items", "/api/file.tar.gz", "/api/..hidden",
+			"/api/...", "/api/a%20b", "/api/caf%C3%A9", "/api/items/", "/api/~user", "/api/a-b_c" })
+	void letsOrdinaryPathsThrough(String rawPath) {
+		assertThat(PathGuardWebFilter.check(rawPath)).isNull();
+	}
+
+	@Test
+	void refusesBackslashAndControlCharactersInTheRawPath() {
+		assertThat(PathGuardWebFilter.check("/api\\admin")).isNotNull();
+		assertThat(PathGuardWebFilter.check("/api/\u0001")).isNotNull();
+		assertThat(PathGuardWebFilter.check("/api/\u007f")).isNotNull();
+	}
+
+	@Test
+	void errorsBeforeTheChainForARefusedPath() {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.method(HttpMethod.GET, URI.create("http://localhost/api/%2e%2e/admin")));
+		boolean[] called = { false };
+		StepVerifier.create(this.filter.filter(exchange, ex -> {
+			called[0] = true;
+			return Mono.empty();
+		})).expectError(PathRejectedException.class).verify();
+		assertThat(called[0]).isFalse();
+	}
+
+	@Test
+	void passesAnOrdinaryRequestOn() {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.get("http://localhost/api/items"));
+		boolean[] called = { false };
+		StepVerifier.create(this.filter.filter(exchange, ex -> {
+			called[0] = true;
+			return Mono.empty();
+		})).verifyComplete();
+		assertThat(called[0]).isTrue();
+	}
+
+}

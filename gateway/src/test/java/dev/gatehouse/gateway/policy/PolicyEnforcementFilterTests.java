@@ -1,0 +1,135 @@
+package dev.gatehouse.gateway.policy;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
+import dev.gatehouse.gateway.security.BearerTokenExtractor;
+import dev.gatehouse.gateway.security.InsufficientScopeException;
+import dev.gatehouse.gateway.security.MissingBearerTokenException;
+import dev.gatehouse.gateway.security.TokenRejectedException;
+import dev.gatehouse.gateway.security.TokenRevocationCheck;
+import dev.gatehouse.gateway.security.TokenVerifier;
+import dev.gatehouse.gateway.security.VerifiedToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PolicyEnforcementFilterTests {
+
+	private static final VerifiedToken USER = new VerifiedToken("iss", "alice", List.of("user"),
+			List.of("items:read"), "web", "jti-1", "sid-1", Instant.now().plusSeconds(300));
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final AtomicBoolean forwarded = new AtomicBoolean();
+
+	private final GatewayFilterChain chain = exchange -> {
+		this.forwarded.set(true);
+		return Mono.empty();
+	};
+
+	private final TokenVerifier verifier = token -> "good".equals(token) ? Mono.just(USER)
+			: Mono.error(new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE));
+
+	private PolicyEnforcementFilter filter(TokenRevocationCheck revocation) {
+		return new PolicyEnforcementFilter(new RoutePolicies(), new BearerTokenExtractor(), this.verifier, revocation,
+				this.meters);
+	}
+
+	private static MockServerWebExchange exchange(Map<String, Object> metadata, String authorization) {
+		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("http://gw.test/api/items");
+		if (authorization != null) {
+			request.header(HttpHeaders.AUTHORIZATION, authorization);
+		}
+		MockServerWebExchange exchange = MockServerWebExchange.from(request);
+		Route route = Route.async()
+			.id("r-" + metadata.hashCode())
+			.uri(URI.create("http://backend.test"))
+			.predicate(e -> true)
+			.metadata(metadata)
+			.build();
+		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, route);
+		return exchange;
+	}
+
+	@Test
+	void publicRoutePassesWithoutAToken() {
+		StepVerifier.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("auth", "public"), null), this.chain))
+			.verifyComplete();
+		assertThat(this.forwarded).isTrue();
+	}
+
+	@Test
+	void routeWithoutPolicyDeniesARequestWithoutToken() {
+		StepVerifier.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of(), null), this.chain))
+			.expectError(MissingBearerTokenException.class)
+			.verify();
+		assertThat(this.forwarded).isFalse();
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "missing_token").count()).isEqualTo(1);
+	}
+
+	@Test
+	void validTokenIsForwardedWithItsIdentity() {
+		MockServerWebExchange exchange = exchange(Map.of(), "Bearer good");
+		StepVerifier.create(filter(TokenRevocationCheck.NONE).filter(exchange, this.chain)).verifyComplete();
+		assertThat(this.forwarded).isTrue();
+		assertThat((VerifiedToken) exchange.getAttribute(ForwardingAttributes.IDENTITY)).isEqualTo(USER);
+	}
+
+	@Test
+	void badTokenNeverReachesTheBackend() {
+		StepVerifier.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of(), "Bearer bad"), this.chain))
+			.expectError(TokenRejectedException.class)
+			.verify();
+		assertThat(this.forwarded).isFalse();
+	}
+
+	@Test
+	void revokedTokenIsRejectedThroughTheRevocationSeam() {
+		TokenRevocationCheck denylist = token -> Mono.just("sid-1".equals(token.sessionId()));
+		StepVerifier.create(filter(denylist).filter(exchange(Map.of(), "Bearer good"), this.chain))
+			.expectErrorSatisfies(error -> assertThat(((TokenRejectedException) error).getReason())
+				.isEqualTo(TokenRejectedException.Reason.REVOKED))
+			.verify();
+		assertThat(this.forwarded).isFalse();
+	}
+
+	@Test
+	void anyOneRoleIsEnough() {
+		StepVerifier
+			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("roles", List.of("admin", "user")), "Bearer good"),
+					this.chain))
+			.verifyComplete();
+		StepVerifier
+			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("roles", List.of("admin")), "Bearer good"),
+					this.chain))
+			.expectError(InsufficientScopeException.class)
+			.verify();
+	}
+
+	@Test
+	void everyScopeIsRequired() {
+		StepVerifier
+			.create(filter(TokenRevocationCheck.NONE)
+				.filter(exchange(Map.of("scopes", List.of("items:read", "items:write")), "Bearer good"), this.chain))
+			.expectError(InsufficientScopeException.class)
+			.verify();
+		assertThat(this.forwarded).isFalse();
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.gatehouse.gateway.policy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RoutePolicyParserTests {
+
+	private final RoutePolicyParser parser = new RoutePolicyParser();
+
+	@Test
+	void routeWithoutMetadataRequiresAValidToken() {
+		assertThat(this.parser.parse(Map.of())).isEqualTo(RoutePolicy.AUTHENTICATED);
+		assertThat(this.parser.parse(null).publicAccess()).isFalse();
+	}
+
+	@Test
+	void readsTheContractExample() {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("roles", List.of("admin"));
+		metadata.put("scopes", Map.of("0", "items:read", "1", "items:write"));
+		metadata.put("rate-limit", Map.of("requests", 5, "period", "60s", "key", "subject"));
+		metadata.put("forward-token", false);
+		RoutePolicy policy = this.parser.parse(metadata);
+		assertThat(policy.roles()).containsExactly("admin");
+		assertThat(policy.scopes()).containsExactly("items:read", "items:write");
+		assertThat(policy.forwardToken()).isFalse();
+		assertThat(this.parser.parse(Map.of("auth", "public", "forward-token", "true")))
+			.isEqualTo(new RoutePolicy(true, List.of(), List.of(), true));
+	}
+
+	@Test
+	void acceptsSpringCloudGatewayTimeoutsAndOperatorAnnotations() {
+		assertThat(this.parser.parse(Map.of("connect-timeout", 200, "response-timeout", "5000", "x-owner", "team-a")))
+			.isEqualTo(RoutePolicy.AUTHENTICATED);
+	}
+
+	@Test
+	void acceptsAListOfRateLimits() {
+		Map<String, Object> burst = Map.of("requests", 5, "period", "1s", "key", "ip");
+		Map<String, Object> quota = Map.of("requests", "1000", "period", "1h");
+		assertThat(this.parser.parse(Map.of("rate-limit", List.of(burst, quota)))).isNotNull();
+		assertThat(this.parser.parse(Map.of("rate-limit", Map.of("0", burst, "1", quota)))).isNotNull();
+	}
+
+	@Test
+	void refusesUnknownKeySoATypoNeverOpensARoute() {
+		assertThatThrownBy(() -> this.parser.parse(Map.of("role", List.of("admin"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> {
+				assertThat(ex.getKey()).isEqualTo("role");
+				assertThat(ex.getMessage()).startsWith("metadata.role: unknown policy key");
+			});
+	}
+
+	@Test
+	void refusesMalformedRolesAndScopesNamingTheEntry() {
+		assertThatThrownBy(() -> this.parser.parse(Map.of("roles", List.of("user", "ad,min"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
+					ex -> assertThat(ex.getKey()).isEqualTo("roles[1]"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("scopes", List.of("items read"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
+					ex -> assertThat(ex.getKey()).isEqualTo("scopes[0]"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("roles", List.of(""))))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+	}
+
+	@Test
+	void refusesBadValues() {
+		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "anonymous")))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+		assertThatThrownBy(() -> this.parser.parse(Map.of("forward-token", "yes")))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+		assertThatThrownBy(() -> this.parser.parse(Map.of("response-timeout", "10s")))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "public", "roles", List.of("admin"))))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+	}
+
+	@Test
+	void refusesMalformedRateLimits() {
+		assertThatThrownBy(() -> this.parser.parse(Map.of("rate-limit", Map.of("requests", 0, "period", "60s"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
+					ex -> assertThat(ex.getKey()).isEqualTo("rate-limit.requests"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("rate-limit", Map.of("requests", 5, "period", "soon"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
+					ex -> assertThat(ex.getKey()).isEqualTo("rate-limit.period"));
+		assertThatThrownBy(
+				() -> this.parser.parse(Map.of("rate-limit", Map.of("requests", 5, "period", "1m", "key", "user"))))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+		assertThatThrownBy(() -> this.parser
+			.parse(Map.of("rate-limit", Map.of("requests", 5, "period", "1m", "burst", 3))))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+	}
+
+}

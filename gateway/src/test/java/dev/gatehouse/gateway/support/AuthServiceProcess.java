@@ -1,0 +1,109 @@
+package dev.gatehouse.gateway.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The real auth-service, started from its executable jar (built by the reactor before this module), with the test
+ * signing key, a throw-away database and the given Redis. For tests that need revocations made the way production
+ * makes them.
+ */
+public final class AuthServiceProcess implements AutoCloseable {
+
+	private static final Path MODULE = Path.of("..", "auth-service");
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private AuthServiceProcess(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	public static AuthServiceProcess start(Path dataDir, int redisPort) throws IOException, InterruptedException {
+		Path jar = jar();
+		int port = TestRedis.freePort();
+		Path log = Files.createDirectories(Path.of("target", "auth-service-logs")).resolve("auth-service-" + port + ".log");
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
+				"--gatehouse.auth.issuer=http://127.0.0.1:" + port,
+				"--gatehouse.auth.signing.key-file=" + MODULE.resolve("src/test/resources/keys/test-rsa.pem").toAbsolutePath(),
+				"--gatehouse.auth.data-dir=" + dataDir.toAbsolutePath(),
+				"--gatehouse.auth.bootstrap.admin.username=root", "--gatehouse.auth.bootstrap.admin.password=root-password",
+				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
+				"--gatehouse.auth.revocation-retry-interval=500ms", "--logging.level.root=WARN",
+				"--logging.level.dev.gatehouse=INFO"));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		// never outlive the test JVM, whatever ends it
+		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+		AuthServiceProcess auth = new AuthServiceProcess(process, port, log);
+		auth.awaitHealthy();
+		return auth;
+	}
+
+	private static Path jar() throws IOException {
+		Path target = MODULE.resolve("target");
+		try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+			return files.filter((file) -> file.getFileName().toString().matches("auth-service-.*\\.jar"))
+				.filter((file) -> !file.getFileName().toString().endsWith(".original"))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("No auth-service jar in " + target.toAbsolutePath()
+						+ ": build it first (./mvnw verify builds every module in order, or ./mvnw -pl auth-service package)"));
+		}
+	}
+
+	private void awaitHealthy() throws InterruptedException {
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("auth-service exited; see " + this.log.toAbsolutePath());
+			}
+			try {
+				HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).build(),
+						HttpResponse.BodyHandlers.discarding());
+				if (health.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			Thread.sleep(250);
+		}
+		close();
+		throw new IllegalStateException("auth-service did not become healthy; see " + this.log.toAbsolutePath());
+	}
+
+	public String baseUrl() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
