@@ -48,11 +48,27 @@ public final class ProblemResponseWriter {
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		headers.setContentLength(body.length);
 		headers.setCacheControl("no-store");
+		securityHeaders(exchange, headers);
 		if (requestId != null) {
 			headers.set(RequestIdWebFilter.HEADER, requestId);
 		}
 		DataBuffer buffer = response.bufferFactory().wrap(body);
 		return response.writeWith(Mono.just(buffer));
+	}
+
+	/**
+	 * A gateway-made answer is never rendered, framed or sniffed as anything but JSON, whichever route (or none) it
+	 * belongs to; HSTS only when the request came over TLS (an http answer's HSTS is ignored, and a TLS terminator in
+	 * front sets its own).
+	 */
+	private static void securityHeaders(ServerWebExchange exchange, HttpHeaders headers) {
+		headers.set("X-Content-Type-Options", "nosniff");
+		headers.set("X-Frame-Options", "DENY");
+		headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+		headers.set("Referrer-Policy", "no-referrer");
+		if (exchange.getRequest().getSslInfo() != null) {
+			headers.set("Strict-Transport-Security", "max-age=31536000");
+		}
 	}
 
 	/** @return {@code value} as a quoted-string (RFC 9110), for {@code WWW-Authenticate} */

@@ -168,6 +168,23 @@ class GatewayExceptionHandlerTests {
 	}
 
 	@Test
+	void gatewayMadeErrorsCarrySecurityHeadersAndNoHstsOverPlainHttp() {
+		for (WebTestClient.ResponseSpec response : java.util.List.of(get(MissingBearerTokenException::new),
+				clientFailingWith(IllegalStateException::new).get().uri("/api/%2e%2e/admin").exchange())) {
+			response.expectHeader()
+				.valueEquals("X-Content-Type-Options", "nosniff")
+				.expectHeader()
+				.valueEquals("X-Frame-Options", "DENY")
+				.expectHeader()
+				.valueEquals("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+				.expectHeader()
+				.valueEquals("Referrer-Policy", "no-referrer")
+				.expectHeader()
+				.doesNotExist("Strict-Transport-Security");
+		}
+	}
+
+	@Test
 	void keepsHeadersTheGatewayItselfSetBeforeTheFailure() {
 		get(MissingBearerTokenException::new).expectHeader().valueEquals("RateLimit-Policy", "\"default\";q=5;w=60");
 	}
