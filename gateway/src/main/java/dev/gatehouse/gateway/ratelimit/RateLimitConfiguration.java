@@ -24,7 +24,6 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBui
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Rate limiting: the store chosen by {@code gatehouse.gateway.rate-limit.store} ({@code memory} or {@code redis}), the
@@ -39,7 +38,7 @@ public class RateLimitConfiguration {
 
 	@Bean
 	RateLimiterStore rateLimiterStore(GatewayProperties properties, Environment environment, Clock clock,
-			ObjectProvider<ReactiveStringRedisTemplate> redis, ObjectProvider<RedisConnectionReadiness> readiness,
+			ObjectProvider<RedisConnectionReadiness> readiness,
 			@Value("${spring.data.redis.timeout:250ms}") Duration timeout) {
 		if ("redis".equals(properties.rateLimit().store())) {
 			if (!RedisConfiguredCondition.isRedisConfigured(environment)) {
@@ -48,7 +47,7 @@ public class RateLimitConfiguration {
 			}
 			log.info("Rate limits are shared through Redis (command timeout {} ms, on-store-failure: {})", timeout.toMillis(),
 					properties.rateLimit().onStoreFailure());
-			return new RedisRateLimiterStore(redis.getObject(), timeout, readiness.getObject());
+			return new RedisRateLimiterStore(timeout, readiness.getObject());
 		}
 		return new MemoryRateLimiterStore(clock);
 	}

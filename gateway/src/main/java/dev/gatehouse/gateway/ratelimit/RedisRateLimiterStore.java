@@ -2,18 +2,20 @@ package dev.gatehouse.gateway.ratelimit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
 
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveScriptingCommands;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.StreamUtils;
 
@@ -28,17 +30,15 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 	static final String KEY_PREFIX = "gatehouse:rl:";
 
 	/** Read once at start-up: a lazily read resource would be file I/O on the event loop. */
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> SCRIPT = RedisScript.of(script(), List.class);
+	private static final String SCRIPT = script();
 
-	private final ReactiveStringRedisTemplate redis;
+	private static final String SCRIPT_SHA1 = RedisScript.of(SCRIPT).getSha1();
 
 	private final Duration timeout;
 
 	private final RedisConnectionReadiness readiness;
 
-	public RedisRateLimiterStore(ReactiveStringRedisTemplate redis, Duration timeout, RedisConnectionReadiness readiness) {
-		this.redis = redis;
+	public RedisRateLimiterStore(Duration timeout, RedisConnectionReadiness readiness) {
 		this.timeout = timeout;
 		this.readiness = readiness;
 	}
@@ -58,27 +58,54 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 
 	@Override
 	public Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys) {
-		if (!this.readiness.isReady()) {
+		ReactiveRedisConnection connection = this.readiness.connection();
+		if (connection == null) {
 			// the first connection is still being made in the background: never connect on the event loop
 			return Mono.error(new IllegalStateException("Redis not connected yet"));
 		}
-		List<String> redisKeys = new ArrayList<>(limits.size());
-		List<String> args = new ArrayList<>(limits.size() * 2);
+		ByteBuffer[] keysAndArgs = new ByteBuffer[limits.size() * 3];
 		for (int i = 0; i < limits.size(); i++) {
-			redisKeys.add(key(routeId, i, keys.get(i)));
-			args.add(Long.toString(limits.get(i).requests()));
-			args.add(Long.toString(limits.get(i).period().toMillis()));
+			keysAndArgs[i] = bytes(key(routeId, i, keys.get(i)));
+			keysAndArgs[limits.size() + 2 * i] = bytes(Long.toString(limits.get(i).requests()));
+			keysAndArgs[limits.size() + 2 * i + 1] = bytes(Long.toString(limits.get(i).period().toMillis()));
 		}
-		return this.redis.execute(SCRIPT, redisKeys, args)
-			.next()
-			// Spring Data Redis may (re)open its shared connection synchronously when a command is issued (after an
-			// outage): that must happen where blocking is allowed, never on the event loop. The timeout bounds it all.
-			.subscribeOn(Schedulers.boundedElastic())
+		ReactiveScriptingCommands scripting = connection.scriptingCommands();
+		// EVALSHA: only the digest travels; a server that does not know the script yet (first call, restart,
+		// SCRIPT FLUSH) answers NOSCRIPT and gets the script itself once
+		return scripting.<Object>evalSha(SCRIPT_SHA1, ReturnType.MULTI, limits.size(), duplicates(keysAndArgs))
+			.onErrorResume(RedisRateLimiterStore::isNoScript,
+					(ex) -> scripting.<Object>eval(bytes(SCRIPT), ReturnType.MULTI, limits.size(),
+							duplicates(keysAndArgs)))
+			.collectList()
 			.timeout(this.timeout)
 			.map(RedisRateLimiterStore::decision);
 	}
 
-	private static RateLimitDecision decision(List<?> result) {
+	private static ByteBuffer bytes(String value) {
+		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** Buffers are consumed when written: a second attempt needs its own views of the same bytes. */
+	private static ByteBuffer[] duplicates(ByteBuffer[] buffers) {
+		ByteBuffer[] copies = new ByteBuffer[buffers.length];
+		for (int i = 0; i < buffers.length; i++) {
+			copies[i] = buffers[i].duplicate();
+		}
+		return copies;
+	}
+
+	private static boolean isNoScript(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The script's reply: admitted (1/0), then remaining and reset (ms) per limit, flattened or as one list. */
+	private static RateLimitDecision decision(List<?> reply) {
+		List<?> result = (reply.size() == 1 && reply.get(0) instanceof List<?> nested) ? nested : reply;
 		List<RateLimitDecision.State> states = new ArrayList<>();
 		for (int i = 1; i + 1 < result.size(); i += 2) {
 			long remaining = ((Number) result.get(i)).longValue();

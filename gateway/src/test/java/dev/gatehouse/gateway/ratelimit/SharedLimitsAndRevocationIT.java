@@ -135,6 +135,18 @@ class SharedLimitsAndRevocationIT {
 	}
 
 	@Test
+	void aRedisThatForgotTheScriptIsGivenItAgainAndStillCounts() throws Exception {
+		scriptFlush(TestRedis.shared());
+		int admitted = 0;
+		for (int i = 0; i < 5; i++) {
+			int status = ((i % 2 == 0) ? first : second).get("/flushed/" + i, null).statusCode();
+			assertThat(status).isIn(200, 429);
+			admitted += (status == 200) ? 1 : 0;
+		}
+		assertThat(admitted).isEqualTo(3);
+	}
+
+	@Test
 	void aTokenRevokedAtTheAuthServiceIsRefusedByBothInstancesWithinOneSecond() throws Exception {
 		String token = login("root", "root-password");
 		assertThat(first.get("/api/me", token).statusCode()).isEqualTo(200);
@@ -188,12 +200,25 @@ class SharedLimitsAndRevocationIT {
 		connections.start();
 		try {
 			StringRedisTemplate template = new StringRedisTemplate(connections);
-			for (String route : List.of("shared", "crowd", "tiered")) {
+			for (String route : List.of("shared", "crowd", "tiered", "flushed")) {
 				Set<String> keys = template.keys("gatehouse:rl:{" + route + "}:*");
 				if (keys != null && !keys.isEmpty()) {
 					template.delete(keys);
 				}
 			}
+		}
+		finally {
+			connections.destroy();
+		}
+	}
+
+	/** What a Redis restart or failover does to the script cache. */
+	private static void scriptFlush(int port) {
+		LettuceConnectionFactory connections = new LettuceConnectionFactory("127.0.0.1", port);
+		connections.afterPropertiesSet();
+		connections.start();
+		try (var connection = connections.getConnection()) {
+			connection.scriptingCommands().scriptFlush();
 		}
 		finally {
 			connections.destroy();
