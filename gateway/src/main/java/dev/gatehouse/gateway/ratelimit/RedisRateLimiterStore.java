@@ -32,6 +32,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 	/** Read once at start-up: a lazily read resource would be file I/O on the event loop. */
 	private static final String SCRIPT = script();
 
+	private static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
+
 	private static final String SCRIPT_SHA1 = RedisScript.of(SCRIPT).getSha1();
 
 	private final Duration timeout;
@@ -72,11 +74,12 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		ReactiveScriptingCommands scripting = connection.scriptingCommands();
 		// EVALSHA: only the digest travels; a server that does not know the script yet (first call, restart,
 		// SCRIPT FLUSH) answers NOSCRIPT and gets the script itself once
-		return scripting.<Object>evalSha(SCRIPT_SHA1, ReturnType.MULTI, limits.size(), duplicates(keysAndArgs))
+		// a multi-bulk reply arrives as one List element
+		return scripting.<List<?>>evalSha(SCRIPT_SHA1, ReturnType.MULTI, limits.size(), duplicates(keysAndArgs))
 			.onErrorResume(RedisRateLimiterStore::isNoScript,
-					(ex) -> scripting.<Object>eval(bytes(SCRIPT), ReturnType.MULTI, limits.size(),
+					(ex) -> scripting.<List<?>>eval(ByteBuffer.wrap(SCRIPT_BYTES), ReturnType.MULTI, limits.size(),
 							duplicates(keysAndArgs)))
-			.collectList()
+			.next()
 			.timeout(this.timeout)
 			.map(RedisRateLimiterStore::decision);
 	}
@@ -103,9 +106,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		return false;
 	}
 
-	/** The script's reply: admitted (1/0), then remaining and reset (ms) per limit, flattened or as one list. */
-	private static RateLimitDecision decision(List<?> reply) {
-		List<?> result = (reply.size() == 1 && reply.get(0) instanceof List<?> nested) ? nested : reply;
+	/** The script's reply: admitted (1/0), then remaining and reset (ms) per limit. */
+	private static RateLimitDecision decision(List<?> result) {
 		List<RateLimitDecision.State> states = new ArrayList<>();
 		for (int i = 1; i + 1 < result.size(); i += 2) {
 			long remaining = ((Number) result.get(i)).longValue();
