@@ -207,6 +207,31 @@ class AuthServiceIT {
 	}
 
 	@Test
+	void failedLoginsAreCountedInRedisSoFailuresOnOtherInstancesCountToo() throws Exception {
+		String admin = accessToken(login("root", "root-password"));
+		String user = "saul" + (System.nanoTime() % 1_000_000);
+		createUser(admin, user, "better-call-me");
+		for (int i = 0; i < 3; i++) {
+			assertThat(form("/token", Map.of("grant_type", "password", "username", user, "password", "wrong"), null).statusCode())
+				.isEqualTo(400);
+		}
+		String key = "gatehouse:login-failures:" + java.util.HexFormat.of()
+			.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+				.digest((user + "\n127.0.0.1").getBytes(StandardCharsets.UTF_8)));
+		assertThat(redis.opsForValue().get(key)).isEqualTo("3");
+		assertThat(redis.getExpire(key)).isBetween(1L, 60L);
+		// two more failures at another instance: this one refuses even the right password
+		redis.opsForValue().increment(key, 2);
+		HttpResponse<String> refused = form("/token",
+				Map.of("grant_type", "password", "username", user, "password", "better-call-me"), null);
+		assertThat(refused.statusCode()).isEqualTo(429);
+		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+		redis.delete(key);
+		assertThat(form("/token", Map.of("grant_type", "password", "username", user, "password", "better-call-me"), null)
+			.statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void twentyConcurrentRefreshesWithOneTokenNeverDiverge() throws Exception {
 		String admin = accessToken(login("root", "root-password"));
 		createUser(admin, "gus", "los-pollos-hermanos");
