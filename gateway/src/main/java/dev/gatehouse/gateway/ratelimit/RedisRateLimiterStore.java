@@ -73,8 +73,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		}
 		ReactiveScriptingCommands scripting = connection.scriptingCommands();
 		// EVALSHA: only the digest travels; a server that does not know the script yet (first call, restart,
-		// SCRIPT FLUSH) answers NOSCRIPT and gets the script itself once
-		// a multi-bulk reply arrives as one List element
+		// SCRIPT FLUSH) answers NOSCRIPT and gets the script itself. The multi-bulk reply arrives as one List.
 		return scripting.<List<?>>evalSha(SCRIPT_SHA1, ReturnType.MULTI, limits.size(), duplicates(keysAndArgs))
 			.onErrorResume(RedisRateLimiterStore::isNoScript,
 					(ex) -> scripting.<List<?>>eval(ByteBuffer.wrap(SCRIPT_BYTES), ReturnType.MULTI, limits.size(),

@@ -18,8 +18,8 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * Opens the shared Redis connection once, in the background, on a thread that may block. Spring Data Redis connects
  * that connection synchronously on first use, which must never happen on an event-loop thread; once it exists, Lettuce
  * reconnects it by itself without blocking anybody. Until then Redis users treat Redis as unavailable
- * ({@link #isReady()}) or wait for it ({@link #ready()}); the gateway starts whether Redis is up or not. Hot paths
- * send their commands through {@link #connection()}, which needs no lock.
+ * ({@link #connection()} is {@code null}) or wait for it ({@link #ready()}); the gateway starts whether Redis is up or
+ * not. Hot paths send their commands through {@link #connection()}, which needs no lock.
  */
 public final class RedisConnectionReadiness implements SmartLifecycle {
 
@@ -29,18 +29,12 @@ public final class RedisConnectionReadiness implements SmartLifecycle {
 
 	private final Sinks.Empty<Void> readySignal = Sinks.empty();
 
-	private volatile boolean ready;
-
 	private volatile ReactiveRedisConnection connection;
 
 	private volatile Disposable connecting;
 
 	public RedisConnectionReadiness(ReactiveRedisConnectionFactory connections) {
 		this.connections = connections;
-	}
-
-	public boolean isReady() {
-		return this.ready;
 	}
 
 	/**
@@ -64,7 +58,6 @@ public final class RedisConnectionReadiness implements SmartLifecycle {
 			.doOnError((ex) -> log.warn("Redis is not reachable yet ({}); retrying in the background", ex.getClass().getSimpleName()))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
 			.subscribe(null, null, () -> {
-				this.ready = true;
 				this.readySignal.tryEmitEmpty();
 				log.info("Connected to Redis");
 			});
