@@ -74,10 +74,10 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		ReactiveScriptingCommands scripting = connection.scriptingCommands();
 		// EVALSHA: only the digest travels; a server that does not know the script yet (first call, restart,
 		// SCRIPT FLUSH) answers NOSCRIPT and gets the script itself. The multi-bulk reply arrives as one List.
-		return scripting.<List<?>>evalSha(SCRIPT_SHA1, ReturnType.MULTI, limits.size(), duplicates(keysAndArgs))
+		return scripting.<List<?>>evalSha(SCRIPT_SHA1, ReturnType.MULTI, limits.size(), keysAndArgs)
 			.onErrorResume(RedisRateLimiterStore::isNoScript,
 					(ex) -> scripting.<List<?>>eval(ByteBuffer.wrap(SCRIPT_BYTES), ReturnType.MULTI, limits.size(),
-							duplicates(keysAndArgs)))
+							rewound(keysAndArgs)))
 			.next()
 			.timeout(this.timeout)
 			.map(RedisRateLimiterStore::decision);
@@ -87,11 +87,11 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Buffers are consumed when written: a second attempt needs its own views of the same bytes. */
-	private static ByteBuffer[] duplicates(ByteBuffer[] buffers) {
+	/** Buffers may be consumed when written: the rare second attempt gets fresh views of the same bytes. */
+	private static ByteBuffer[] rewound(ByteBuffer[] buffers) {
 		ByteBuffer[] copies = new ByteBuffer[buffers.length];
 		for (int i = 0; i < buffers.length; i++) {
-			copies[i] = buffers[i].duplicate();
+			copies[i] = buffers[i].duplicate().rewind();
 		}
 		return copies;
 	}

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.problem;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -169,7 +170,7 @@ class GatewayExceptionHandlerTests {
 
 	@Test
 	void gatewayMadeErrorsCarrySecurityHeadersAndNoHstsOverPlainHttp() {
-		for (WebTestClient.ResponseSpec response : java.util.List.of(get(MissingBearerTokenException::new),
+		for (WebTestClient.ResponseSpec response : List.of(get(MissingBearerTokenException::new),
 				clientFailingWith(IllegalStateException::new).get().uri("/api/%2e%2e/admin").exchange())) {
 			response.expectHeader()
 				.valueEquals("X-Content-Type-Options", "nosniff")
