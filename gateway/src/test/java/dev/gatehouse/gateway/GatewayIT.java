@@ -164,6 +164,7 @@ class GatewayIT {
 			.header("X-AUTH-SCOPES", "everything")
 			.header("X-Auth-Scopes", "more")
 			.header("X-Auth-Custom", "injected")
+			.header("X-Auth-Issuer", "https://partner.example")
 			.header("X-Request-Id", "client-req.42")
 			.exchange()
 			.expectStatus()
@@ -172,6 +173,7 @@ class GatewayIT {
 			.valueEquals("X-Request-Id", "client-req.42");
 		LoggedRequest received = onlyBackendRequest();
 		assertThat(received.header("X-Auth-Subject").values()).containsExactly("alice");
+		assertThat(received.header("X-Auth-Issuer").values()).containsExactly("http://issuer.test");
 		assertThat(received.header("X-Auth-Roles").values()).containsExactly("user,admin");
 		assertThat(received.header("X-Auth-Scopes").values()).containsExactly("items:read items:write");
 		assertThat(received.header("X-Auth-Client-Id").values()).containsExactly("gatehouse-web");

@@ -69,8 +69,10 @@ public class GatehouseGatewayConfiguration {
 	}
 
 	@Bean
-	RoutePolicies routePolicies(org.springframework.cloud.gateway.config.GatewayProperties routes) {
-		RoutePolicies policies = new RoutePolicies();
+	RoutePolicies routePolicies(org.springframework.cloud.gateway.config.GatewayProperties routes,
+			GatewayProperties properties) {
+		RoutePolicies policies = new RoutePolicies(
+				properties.issuers().stream().map(GatewayProperties.Issuer::issuer).filter(java.util.Objects::nonNull).toList());
 		policies.validate(routes.getRoutes());
 		return policies;
 	}

@@ -21,8 +21,9 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * the backend receives exactly what the gateway computed whatever the client sent:
  * <ul>
  * <li>every {@code X-Auth-*} header is removed (any casing, any number of copies), then
- * {@code X-Auth-Subject}, {@code X-Auth-Roles} (comma-separated), {@code X-Auth-Scopes}
- * (space-separated) and {@code X-Auth-Client-Id} are set for an authenticated request;</li>
+ * {@code X-Auth-Subject}, {@code X-Auth-Issuer}, {@code X-Auth-Roles} (comma-separated),
+ * {@code X-Auth-Scopes} (space-separated) and {@code X-Auth-Client-Id} are set for an
+ * authenticated request (a {@code sub} is only unique together with its {@code iss});</li>
  * <li>{@code Authorization} is removed unless the route says {@code forward-token: true},
  * in which case the client's header is passed on unchanged;</li>
  * <li>{@code X-Request-Id} is the gateway's request id;</li>
@@ -35,6 +36,9 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	/** Forwarded to the backend: the token's {@code sub}. */
 	public static final String SUBJECT = "X-Auth-Subject";
+
+	/** Forwarded to the backend: the token's {@code iss}, which qualifies the subject. */
+	public static final String ISSUER = "X-Auth-Issuer";
 
 	/** Forwarded to the backend: the token's roles, comma-separated. */
 	public static final String ROLES = "X-Auth-Roles";
@@ -87,6 +91,7 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
 		if (identity != null) {
 			out.set(SUBJECT, identity.subject());
+			out.set(ISSUER, identity.issuer());
 			out.set(ROLES, String.join(",", identity.roles()));
 			out.set(SCOPES, String.join(" ", identity.scopes()));
 			if (identity.clientId() != null) {

@@ -24,8 +24,9 @@ import dev.gatehouse.gateway.security.VerifiedToken;
 
 /**
  * Enforces the matched route's policy before any route filter or the backend call: public
- * routes pass; every other route needs a valid bearer token (deny by default), then any one
- * of {@code roles} and all of {@code scopes}. Refusals are errors that
+ * routes pass; every other route needs a valid bearer token (deny by default) from one of
+ * the route's {@code issuers} (401 otherwise), then any one of {@code roles} and all of
+ * {@code scopes}. Refusals are errors that
  * {@code GatewayExceptionHandler} renders; the backend is never called for them.
  */
 public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
@@ -76,10 +77,14 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 		if (token == null) {
 			return Mono.error(new MissingBearerTokenException());
 		}
-		return this.verifier.verify(token)
-			.flatMap(verified -> this.revocation.isRevoked(verified)
+		return this.verifier.verify(token).flatMap(verified -> {
+			if (!policy.acceptsIssuer(verified.issuer())) {
+				return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.ISSUER_NOT_ACCEPTED));
+			}
+			return this.revocation.isRevoked(verified)
 				.flatMap(revoked -> revoked ? Mono.error(new TokenRejectedException(TokenRejectedException.Reason.REVOKED))
-						: Mono.just(verified)))
+						: Mono.just(verified));
+		})
 			.flatMap(verified -> {
 				authorize(policy, verified);
 				exchange.getAttributes().put(ForwardingAttributes.IDENTITY, verified);

@@ -1,8 +1,10 @@
 package dev.gatehouse.gateway.policy;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.cloud.gateway.route.Route;
@@ -17,7 +19,15 @@ public final class RoutePolicies {
 
 	private static final String ROUTES_KEY = "spring.cloud.gateway.server.webflux.routes";
 
-	private final RoutePolicyParser parser = new RoutePolicyParser();
+	private final RoutePolicyParser parser;
+
+	/**
+	 * @param configuredIssuers the {@code iss} of every configured issuer, which a route's
+	 * {@code issuers} may name
+	 */
+	public RoutePolicies(Collection<String> configuredIssuers) {
+		this.parser = new RoutePolicyParser(Set.copyOf(configuredIssuers));
+	}
 
 	private final Map<String, Parsed> byRouteId = new ConcurrentHashMap<>();
 

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.policy;
 import dev.gatehouse.gateway.ratelimit.RateLimit;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A route's access policy, read from its {@code metadata}.
@@ -12,9 +13,10 @@ import java.util.List;
  * @param scopes all of these scopes are required
  * @param forwardToken pass the client's {@code Authorization} header to the backend
  * @param rateLimits the route's {@code rate-limit}s, all enforced (empty: not limited)
+ * @param issuers the only issuers whose tokens the route accepts (empty: every configured issuer)
  */
 public record RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken,
-		List<RateLimit> rateLimits) {
+		List<RateLimit> rateLimits, Set<String> issuers) {
 
 	/** What a route without policy metadata gets: a valid token, nothing more. */
 	public static final RoutePolicy AUTHENTICATED = new RoutePolicy(false, List.of(), List.of(), false);
@@ -23,11 +25,23 @@ public record RoutePolicy(boolean publicAccess, List<String> roles, List<String>
 		roles = List.copyOf(roles);
 		scopes = List.copyOf(scopes);
 		rateLimits = List.copyOf(rateLimits);
+		issuers = Set.copyOf(issuers);
+	}
+
+	/** A policy that accepts tokens of every configured issuer. */
+	public RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken,
+			List<RateLimit> rateLimits) {
+		this(publicAccess, roles, scopes, forwardToken, rateLimits, Set.of());
 	}
 
 	/** A policy without rate limits. */
 	public RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken) {
 		this(publicAccess, roles, scopes, forwardToken, List.of());
+	}
+
+	/** @return whether a token with this {@code iss} may be used on the route (one set lookup) */
+	public boolean acceptsIssuer(String issuer) {
+		return this.issuers.isEmpty() || this.issuers.contains(issuer);
 	}
 
 }

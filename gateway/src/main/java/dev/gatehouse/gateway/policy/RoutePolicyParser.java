@@ -18,7 +18,8 @@ import org.springframework.boot.convert.DurationStyle;
  * unknown key, a malformed role or scope, or a value of the wrong shape is an error (a typo
  * such as {@code role:} must never silently open a route).
  * <p>
- * Known keys: {@code auth}, {@code roles}, {@code scopes}, {@code forward-token}, plus
+ * Known keys: {@code auth}, {@code roles}, {@code scopes}, {@code issuers} (each must be a
+ * configured issuer), {@code forward-token}, plus
  * {@code rate-limit} (validated for shape, enforced by the rate limiter) and Spring Cloud
  * Gateway's own {@code connect-timeout} / {@code response-timeout} (milliseconds). Keys
  * starting with {@code x-} are free for operators' own annotations.
@@ -31,6 +32,8 @@ final class RoutePolicyParser {
 
 	static final String SCOPES = "scopes";
 
+	static final String ISSUERS = "issuers";
+
 	static final String FORWARD_TOKEN = "forward-token";
 
 	static final String RATE_LIMIT = "rate-limit";
@@ -40,7 +43,7 @@ final class RoutePolicyParser {
 	static final String RESPONSE_TIMEOUT = "response-timeout";
 
 	/** Every metadata key Gatehouse understands. */
-	static final Set<String> KNOWN_KEYS = Set.of(AUTH, ROLES, SCOPES, FORWARD_TOKEN, RATE_LIMIT,
+	static final Set<String> KNOWN_KEYS = Set.of(AUTH, ROLES, SCOPES, ISSUERS, FORWARD_TOKEN, RATE_LIMIT,
 			CONNECT_TIMEOUT, RESPONSE_TIMEOUT);
 
 	/** Same rule as for token roles: they end up in a comma-separated header. */
@@ -52,6 +55,16 @@ final class RoutePolicyParser {
 	private static final Set<String> RATE_LIMIT_KEYS = Set.of("requests", "period", "key", "name");
 
 	private static final Set<String> RATE_LIMIT_KEY_VALUES = Set.of("subject", "ip", "route");
+
+	private final Set<String> configuredIssuers;
+
+	/**
+	 * @param configuredIssuers the {@code iss} of every issuer the gateway trusts; an
+	 * {@code issuers} entry must be one of them
+	 */
+	RoutePolicyParser(Set<String> configuredIssuers) {
+		this.configuredIssuers = Set.copyOf(configuredIssuers);
+	}
 
 	/**
 	 * @param metadata route metadata (may be {@code null})
@@ -71,14 +84,38 @@ final class RoutePolicyParser {
 		boolean publicAccess = parseAuth(metadata.get(AUTH));
 		List<String> roles = parseNames(ROLES, metadata.get(ROLES), ROLE, "a role name ([A-Za-z0-9._:-], no commas)");
 		List<String> scopes = parseNames(SCOPES, metadata.get(SCOPES), SCOPE, "an RFC 6749 scope token");
+		Set<String> issuers = parseIssuers(metadata.get(ISSUERS));
 		boolean forwardToken = parseBoolean(FORWARD_TOKEN, metadata.get(FORWARD_TOKEN));
-		if (publicAccess && (!roles.isEmpty() || !scopes.isEmpty())) {
-			throw new InvalidRoutePolicyException(AUTH, "a public route cannot require roles or scopes");
+		if (publicAccess && (!roles.isEmpty() || !scopes.isEmpty() || !issuers.isEmpty())) {
+			throw new InvalidRoutePolicyException(AUTH, "a public route cannot require roles, scopes or issuers");
 		}
 		parseMillis(CONNECT_TIMEOUT, metadata.get(CONNECT_TIMEOUT));
 		parseMillis(RESPONSE_TIMEOUT, metadata.get(RESPONSE_TIMEOUT));
 		List<RateLimit> rateLimits = parseRateLimits(metadata.get(RATE_LIMIT));
-		return new RoutePolicy(publicAccess, roles, scopes, forwardToken, rateLimits);
+		return new RoutePolicy(publicAccess, roles, scopes, forwardToken, rateLimits, issuers);
+	}
+
+	/** A non-empty list of configured issuers; absent: every configured issuer. */
+	private Set<String> parseIssuers(Object value) {
+		if (value == null) {
+			return Set.of();
+		}
+		boolean list = value instanceof Collection<?> || (value instanceof Map<?, ?> map && isIndexed(map));
+		List<Object> items = list ? asList(ISSUERS, value) : List.of();
+		if (items.isEmpty()) {
+			throw new InvalidRoutePolicyException(ISSUERS, "must be a non-empty list of configured issuers "
+					+ "(omit the key to accept every configured issuer)");
+		}
+		Set<String> issuers = new java.util.HashSet<>();
+		for (int i = 0; i < items.size(); i++) {
+			Object item = items.get(i);
+			if (!(item instanceof String issuer) || !this.configuredIssuers.contains(issuer)) {
+				throw new InvalidRoutePolicyException(ISSUERS + "[" + i + "]", "'" + item
+						+ "' is not a configured issuer (gatehouse.gateway.issuers[*].issuer, compared exactly)");
+			}
+			issuers.add(issuer);
+		}
+		return issuers;
 	}
 
 	private static boolean parseAuth(Object value) {

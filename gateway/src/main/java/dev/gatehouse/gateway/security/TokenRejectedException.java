@@ -36,6 +36,8 @@ public class TokenRejectedException extends RuntimeException {
 		INVALID_TYPE("invalid token type (typ)"),
 		/** A required claim is missing or has the wrong type. */
 		INVALID_CLAIM("invalid or missing claim"),
+		/** A configured issuer, but not one of those the route's {@code issuers} lists. */
+		ISSUER_NOT_ACCEPTED("issuer not accepted on this route"),
 		/** Revoked by the issuer. */
 		REVOKED("token revoked");
 

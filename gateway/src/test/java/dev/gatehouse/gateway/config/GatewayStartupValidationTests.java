@@ -173,6 +173,21 @@ class GatewayStartupValidationTests {
 	}
 
 	@Test
+	void aRouteIssuerThatIsNotConfiguredNamesTheRouteAndKey() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences[0]=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://issuer.test/jwks",
+					"spring.cloud.gateway.server.webflux.routes[0].id=partner-api",
+					"spring.cloud.gateway.server.webflux.routes[0].uri=http://localhost:9100",
+					"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/partner/**",
+					"spring.cloud.gateway.server.webflux.routes[0].metadata.issuers[0]=http://issuer.test",
+					"spring.cloud.gateway.server.webflux.routes[0].metadata.issuers[1]=https://partner.example")
+			.run(context -> assertThat(failureMessages(context)).contains(
+					"spring.cloud.gateway.server.webflux.routes[0].metadata.issuers[1]: 'https://partner.example' is not a configured issuer",
+					"(route 'partner-api')"));
+	}
+
+	@Test
 	void unknownRateLimitStoreNamesTheKey() {
 		this.runner.withPropertyValues("gatehouse.gateway.rate-limit.store=mongo")
 			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.rate-limit.store"));

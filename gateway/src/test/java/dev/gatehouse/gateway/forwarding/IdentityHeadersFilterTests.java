@@ -29,12 +29,14 @@ class IdentityHeadersFilterTests {
 			.header("X-Auth-Subject", "mallory")
 			.header("x-auth-subject", "mallory2")
 			.header("X-AUTH-ROLES", "admin")
+			.header("X-Auth-Issuer", "https://partner.example")
 			.header("X-Auth-Other", "x")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer a.b.c"));
 		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
 		exchange.getAttributes().put(RequestIdWebFilter.ATTRIBUTE, "rid-1");
 		HttpHeaders out = new IdentityHeadersFilter("").filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.get("X-Auth-Subject")).containsExactly("alice");
+		assertThat(out.get("X-Auth-Issuer")).containsExactly("iss");
 		assertThat(out.get("X-Auth-Roles")).containsExactly("user,admin");
 		assertThat(out.get("X-Auth-Scopes")).containsExactly("items:read items:write");
 		assertThat(out.get("X-Auth-Client-Id")).containsExactly("web");

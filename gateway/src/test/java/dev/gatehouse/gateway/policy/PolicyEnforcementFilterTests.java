@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +35,8 @@ class PolicyEnforcementFilterTests {
 	private static final VerifiedToken USER = new VerifiedToken("iss", "alice", List.of("user"),
 			List.of("items:read"), "web", "jti-1", "sid-1", Instant.now().plusSeconds(300));
 
+	private static final String PARTNER = "https://partner.example";
+
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final AtomicBoolean forwarded = new AtomicBoolean();
@@ -47,7 +50,7 @@ class PolicyEnforcementFilterTests {
 			: Mono.error(new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE));
 
 	private PolicyEnforcementFilter filter(TokenRevocationCheck revocation) {
-		return new PolicyEnforcementFilter(new RoutePolicies(), new BearerTokenExtractor(), this.verifier, revocation,
+		return new PolicyEnforcementFilter(new RoutePolicies(Set.of("iss", PARTNER)), new BearerTokenExtractor(), this.verifier, revocation,
 				this.meters);
 	}
 
@@ -130,6 +133,26 @@ class PolicyEnforcementFilterTests {
 			.expectError(InsufficientScopeException.class)
 			.verify();
 		assertThat(this.forwarded).isFalse();
+	}
+
+	@Test
+	void aTokenFromAnIssuerTheRouteDoesNotListIsAnInvalidTokenThere() {
+		StepVerifier
+			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("issuers", List.of(PARTNER)), "Bearer good"),
+					this.chain))
+			.expectErrorSatisfies(error -> {
+				TokenRejectedException rejected = (TokenRejectedException) error;
+				assertThat(rejected.getReason()).isEqualTo(TokenRejectedException.Reason.ISSUER_NOT_ACCEPTED);
+				assertThat(rejected.getDescription()).isEqualTo("issuer not accepted on this route");
+			})
+			.verify();
+		assertThat(this.forwarded).isFalse();
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "issuer_not_accepted").count()).isEqualTo(1);
+		StepVerifier
+			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("issuers", List.of(PARTNER, "iss")), "Bearer good"),
+					this.chain))
+			.verifyComplete();
+		assertThat(this.forwarded).isTrue();
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.policy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RoutePolicyParserTests {
 
-	private final RoutePolicyParser parser = new RoutePolicyParser();
+	private static final String OURS = "https://auth.example.com";
+
+	private static final String PARTNER = "https://partner.example";
+
+	private final RoutePolicyParser parser = new RoutePolicyParser(Set.of(OURS, PARTNER));
 
 	@Test
 	void routeWithoutMetadataRequiresAValidToken() {
@@ -94,6 +99,41 @@ class RoutePolicyParserTests {
 			.isInstanceOf(InvalidRoutePolicyException.class);
 		assertThatThrownBy(() -> this.parser
 			.parse(Map.of("rate-limit", Map.of("requests", 5, "period", "1m", "burst", 3))))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+	}
+
+	@Test
+	void readsTheIssuersARouteAccepts() {
+		RoutePolicy policy = this.parser.parse(Map.of("issuers", List.of(OURS)));
+		assertThat(policy.acceptsIssuer(OURS)).isTrue();
+		assertThat(policy.acceptsIssuer(PARTNER)).isFalse();
+		assertThat(this.parser.parse(Map.of("issuers", Map.of("0", PARTNER, "1", OURS))).issuers())
+			.containsExactlyInAnyOrder(OURS, PARTNER);
+		assertThat(RoutePolicy.AUTHENTICATED.acceptsIssuer(PARTNER)).as("default: every configured issuer").isTrue();
+	}
+
+	@Test
+	void refusesAnIssuerThatIsNotConfiguredNamingTheEntry() {
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", List.of(OURS, "https://auth.example.com/"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> {
+				assertThat(ex.getKey()).isEqualTo("issuers[1]");
+				assertThat(ex.getMessage()).contains("not a configured issuer");
+			});
+	}
+
+	@Test
+	void refusesIssuersThatAreNotANonEmptyList() {
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", OURS)))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", List.of())))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", "")))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", Map.of("url", OURS))))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", List.of(1))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers[0]"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "public", "issuers", List.of(OURS))))
 			.isInstanceOf(InvalidRoutePolicyException.class);
 	}
 
