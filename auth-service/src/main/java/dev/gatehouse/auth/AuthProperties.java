@@ -34,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  * @param trustedProxies addresses or CIDR ranges whose {@code X-Forwarded-For} is believed
  * @param clients the registered OAuth clients
  * @param bootstrap the first administrator, created once when no user exists
+ * @param gatewayClockSkew the largest {@code clock-skew} of any gateway: gateways accept a token that long past its
+ * {@code exp}, so revocations are kept that long (plus a margin) past the expiry of the tokens they concern
  */
 @Validated
 @ConfigurationProperties("gatehouse.auth")
@@ -51,7 +53,8 @@ public record AuthProperties(
 		@DefaultValue @Valid LoginThrottle loginThrottle,
 		@DefaultValue List<@NotBlank String> trustedProxies,
 		@DefaultValue @Valid List<Client> clients,
-		@DefaultValue @Valid Bootstrap bootstrap) {
+		@DefaultValue @Valid Bootstrap bootstrap,
+		@DefaultValue("60s") @NotNull @DurationMin(seconds = 0) Duration gatewayClockSkew) {
 
 	/**
 	 * @param keyFile PEM file (PKCS#8) of the active private key; required outside the demo profile

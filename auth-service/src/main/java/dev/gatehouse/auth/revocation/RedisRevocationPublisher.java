@@ -1,5 +1,7 @@
 package dev.gatehouse.auth.revocation;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -12,9 +14,13 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <ul>
  * <li>{@code gatehouse:revoked:jti:<jti>} = expiry of that access token (epoch seconds)</li>
  * <li>{@code gatehouse:revoked:sid:<family id>} = epoch second until which the family's access tokens could live</li>
- * <li>{@code gatehouse:revoked:user:<username>} = "not before" epoch second: tokens with an earlier {@code iat} are revoked</li>
- * <li>channel {@code gatehouse:revocations}: {@code <kind> <subject> <value>}, e.g. {@code jti 6f1c… 1767225600}</li>
+ * <li>{@code gatehouse:revoked:user:<iss>:<username>} = "not before" epoch second: tokens of that issuer and subject
+ * with an earlier {@code iat} are revoked; issuer and username are each form-encoded (UTF-8), so neither contains
+ * {@code :} or a space and the pair reads back unambiguously</li>
+ * <li>channel {@code gatehouse:revocations}: {@code <kind> <subject> <value>}, with the subject as in the key, e.g.
+ * {@code jti 6f1c… 1767225600}, {@code user https%3A%2F%2Fauth.example.com:alice 1767224701}</li>
  * </ul>
+ * Each key lives until no gateway accepts a token it concerns: {@link RevocationEvent#expiresAt()}.
  */
 class RedisRevocationPublisher implements RevocationPublisher {
 
@@ -32,11 +38,20 @@ class RedisRevocationPublisher implements RevocationPublisher {
 	}
 
 	static String key(RevocationEvent event) {
-		return KEY_PREFIX + event.kind().id() + ":" + event.subject();
+		return KEY_PREFIX + event.kind().id() + ":" + subject(event);
 	}
 
 	static String message(RevocationEvent event) {
-		return event.kind().id() + " " + event.subject() + " " + event.value();
+		return event.kind().id() + " " + subject(event) + " " + event.value();
+	}
+
+	/** A jti or sid as it is (a UUID of ours); a user as {@code <iss>:<sub>}, each form-encoded. */
+	static String subject(RevocationEvent event) {
+		if (event.kind() != RevocationEvent.Kind.USER) {
+			return event.subject();
+		}
+		return URLEncoder.encode(event.issuer(), StandardCharsets.UTF_8) + ":"
+				+ URLEncoder.encode(event.subject(), StandardCharsets.UTF_8);
 	}
 
 	@Override

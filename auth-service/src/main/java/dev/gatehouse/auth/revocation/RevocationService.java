@@ -1,6 +1,7 @@
 package dev.gatehouse.auth.revocation;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -8,11 +9,15 @@ import org.slf4j.LoggerFactory;
 
 import dev.gatehouse.auth.AuthProperties;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Every revocation goes through here: it is recorded in the database (which this service enforces itself) and, in
@@ -23,8 +28,8 @@ public class RevocationService {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevocationService.class);
 
-	/** Gateways accept this much clock skew; user revocations are kept that much longer. */
-	private static final long SKEW_MARGIN_SECONDS = 60;
+	/** Kept beyond the gateways' clock skew, for clocks of auth-service and gateways that disagree a little. */
+	static final Duration MARGIN = Duration.ofSeconds(60);
 
 	private final JdbcClient jdbc;
 
@@ -38,27 +43,62 @@ public class RevocationService {
 
 	private final Clock clock;
 
+	private final Duration retention;
+
+	private final TransactionTemplate savepoint;
+
 	RevocationService(JdbcClient jdbc, RevocationOutbox outbox, RevocationPublisher publisher, RevocationRelay relay,
-			AuthProperties properties, Clock clock) {
+			AuthProperties properties, Clock clock, PlatformTransactionManager transactions) {
 		this.jdbc = jdbc;
 		this.outbox = outbox;
 		this.publisher = publisher;
 		this.relay = relay;
 		this.properties = properties;
 		this.clock = clock;
+		this.retention = retention(properties);
+		this.savepoint = new TransactionTemplate(transactions);
+		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 	}
 
-	/** Denylists one access token until it expires. */
+	/**
+	 * How long past a token's expiry its revocation must be kept: gateways accept it for their clock skew after
+	 * {@code exp}, and clocks differ a little ({@link #MARGIN}).
+	 */
+	static Duration retention(AuthProperties properties) {
+		return properties.gatewayClockSkew().plus(MARGIN);
+	}
+
+	/**
+	 * Denylists one access token for as long as a gateway could accept it. Idempotent, also under concurrency: of any
+	 * number of simultaneous revocations of one token, one records it and the others find it recorded.
+	 */
 	@Transactional
 	public void revokeAccessToken(String jti, Instant expiresAt) {
-		if (!expiresAt.isAfter(this.clock.instant()) || isDenylisted(jti)) {
+		Instant forgetAt = expiresAt.plus(this.retention);
+		if (!forgetAt.isAfter(this.clock.instant()) || isDenylisted(jti) || !denylist(jti, expiresAt)) {
 			return;
 		}
-		this.jdbc.sql("insert into revoked_access_tokens (jti, expires_at) values (?, ?)")
-			.params(jti, expiresAt.toEpochMilli())
-			.update();
 		logger.info("Revoked access token jti={}", jti);
-		queue(new RevocationEvent(RevocationEvent.Kind.JTI, jti, expiresAt.getEpochSecond(), expiresAt));
+		queue(new RevocationEvent(RevocationEvent.Kind.JTI, this.properties.issuer(), jti, expiresAt.getEpochSecond(),
+				forgetAt));
+	}
+
+	/**
+	 * Inserts the denylist row under a savepoint, so that losing a race (a unique-key violation once the winner
+	 * commits) leaves the transaction usable, on PostgreSQL as on H2.
+	 * @return whether this call inserted it
+	 */
+	private boolean denylist(String jti, Instant expiresAt) {
+		try {
+			this.savepoint.executeWithoutResult((status) -> this.jdbc
+				.sql("insert into revoked_access_tokens (jti, expires_at) values (?, ?)")
+				.params(jti, expiresAt.toEpochMilli())
+				.update());
+			return true;
+		}
+		catch (DuplicateKeyException ex) {
+			return false;
+		}
 	}
 
 	/** Revokes one login: its refresh tokens and every access token carrying its {@code sid}. */
@@ -89,8 +129,10 @@ public class RevocationService {
 			.params(now, why, username)
 			.update();
 		logger.info("Revoked all tokens of user {} ({})", username, why);
-		Instant forgetAt = notBefore.plus(this.properties.accessTokenTtl()).plusSeconds(SKEW_MARGIN_SECONDS);
-		queue(new RevocationEvent(RevocationEvent.Kind.USER, username, notBefore.getEpochSecond(), forgetAt));
+		// every token it concerns was issued before notBefore, so has expired by notBefore + TTL
+		Instant forgetAt = notBefore.plus(this.properties.accessTokenTtl()).plus(this.retention);
+		queue(new RevocationEvent(RevocationEvent.Kind.USER, this.properties.issuer(), username,
+				notBefore.getEpochSecond(), forgetAt));
 		return notBefore;
 	}
 
@@ -106,8 +148,10 @@ public class RevocationService {
 	}
 
 	private void queueSession(String familyId) {
-		Instant until = this.clock.instant().plus(this.properties.accessTokenTtl()).plusSeconds(SKEW_MARGIN_SECONDS);
-		queue(new RevocationEvent(RevocationEvent.Kind.SID, familyId, until.getEpochSecond(), until));
+		// the family is revoked: its last access token was issued by now and expires by now + TTL
+		long lastExpiry = this.clock.instant().plus(this.properties.accessTokenTtl()).getEpochSecond() + 1;
+		queue(new RevocationEvent(RevocationEvent.Kind.SID, this.properties.issuer(), familyId, lastExpiry,
+				Instant.ofEpochSecond(lastExpiry).plus(this.retention)));
 	}
 
 	private void queue(RevocationEvent event) {

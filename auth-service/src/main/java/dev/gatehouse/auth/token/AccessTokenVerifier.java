@@ -35,8 +35,17 @@ public final class AccessTokenVerifier {
 
 	private final JwtParser parser;
 
+	/** Also accepts a token up to the gateways' clock skew past its expiry: gateways still accept it then. */
+	private final JwtParser revocationParser;
+
 	AccessTokenVerifier(SigningKeys keys, AuthProperties properties, Clock clock) {
-		this.parser = Jwts.parser()
+		this.parser = parser(keys, properties, clock, CLOCK_SKEW_SECONDS);
+		this.revocationParser = parser(keys, properties, clock,
+				Math.max(CLOCK_SKEW_SECONDS, properties.gatewayClockSkew().toSeconds()));
+	}
+
+	private static JwtParser parser(SigningKeys keys, AuthProperties properties, Clock clock, long skewSeconds) {
+		return Jwts.parser()
 			.keyLocator(new LocatorAdapter<Key>() {
 				@Override
 				protected Key locate(ProtectedHeader header) {
@@ -55,14 +64,27 @@ public final class AccessTokenVerifier {
 			.requireIssuer(properties.issuer())
 			.requireAudience(properties.audience())
 			.clock(() -> Date.from(clock.instant()))
-			.clockSkewSeconds(CLOCK_SKEW_SECONDS)
+			.clockSkewSeconds(skewSeconds)
 			.build();
+	}
+
+	/**
+	 * For revocation ({@code /revoke}): like {@link #verify(String)}, but a token past its expiry by no more than the
+	 * gateways' clock skew still counts, since gateways still accept it.
+	 * @throws InvalidAccessTokenException when the token is not an access token of ours that a gateway could accept
+	 */
+	public VerifiedAccessToken verifyForRevocation(String token) {
+		return verify(this.revocationParser, token);
 	}
 
 	/** @throws InvalidAccessTokenException when the token is not a valid access token of ours */
 	public VerifiedAccessToken verify(String token) {
+		return verify(this.parser, token);
+	}
+
+	private static VerifiedAccessToken verify(JwtParser parser, String token) {
 		try {
-			var jws = this.parser.parseSignedClaims(token);
+			var jws = parser.parseSignedClaims(token);
 			Header header = jws.getHeader();
 			if (!AccessTokenIssuer.TYPE.equals(header.getType())) {
 				throw new InvalidAccessTokenException("The access token has the wrong type");

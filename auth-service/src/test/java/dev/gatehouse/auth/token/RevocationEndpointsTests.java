@@ -1,6 +1,16 @@
 package dev.gatehouse.auth.token;
 
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.jayway.jsonpath.JsonPath;
 
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
@@ -8,9 +18,12 @@ import org.junit.jupiter.api.Test;
 import dev.gatehouse.auth.support.MockMvcTestSupport;
 import dev.gatehouse.auth.support.TestUsers;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -21,6 +34,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 class RevocationEndpointsTests extends MockMvcTestSupport {
+
+	@Autowired
+	JdbcClient jdbc;
 
 	@Test
 	void revokingARefreshTokenRevokesItsFamily() throws Exception {
@@ -138,6 +154,56 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 			.andExpect(status().isUnauthorized())
 			.andExpect(content().string(not(containsString(token))))
 			.andExpect(header().string(HttpHeaders.WWW_AUTHENTICATE, not(containsString(token))));
+	}
+
+	@Test
+	void concurrentRevocationsOfOneAccessTokenAllAnswer200AndDenylistItOnce() throws Exception {
+		String user = this.users.create(uniqueName("gu"), "user");
+		String accessToken = (String) login(user, TestUsers.PASSWORD).get("access_token");
+		assertThat(revokeConcurrently(accessToken)).containsOnly(200);
+		String jti = JsonPath.read(new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])), "$.jti");
+		assertThat(this.jdbc.sql("select count(*) from revoked_access_tokens where jti = ?").param(jti).query(Long.class).single())
+			.isEqualTo(1);
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken))
+			.andExpect(status().isUnauthorized());
+	}
+
+	@Test
+	void concurrentRevocationsOfOneRefreshTokenAllAnswer200AndRevokeItsLoginOnce() throws Exception {
+		String user = this.users.create(uniqueName("ha"), "user");
+		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
+		assertThat(revokeConcurrently((String) tokens.get("refresh_token"))).containsOnly(200);
+		assertThat(this.jdbc.sql("select count(*) from refresh_families where username = ? and revoked_at is not null")
+			.param(user).query(Long.class).single()).isEqualTo(1);
+		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.param("grant_type", "refresh_token").param("refresh_token", (String) tokens.get("refresh_token")))
+			.andExpect(status().isBadRequest());
+	}
+
+	/** Twenty {@code /revoke} of one token at once; returns their statuses. */
+	private List<Integer> revokeConcurrently(String token) throws Exception {
+		int requests = 20;
+		ExecutorService pool = Executors.newFixedThreadPool(requests);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<Integer>> statuses = new ArrayList<>();
+			for (int i = 0; i < requests; i++) {
+				statuses.add(pool.submit(() -> {
+					start.await();
+					return this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+						.param("token", token)).andReturn().getResponse().getStatus();
+				}));
+			}
+			start.countDown();
+			List<Integer> result = new ArrayList<>();
+			for (Future<Integer> status : statuses) {
+				result.add(status.get(30, TimeUnit.SECONDS));
+			}
+			return result;
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 }

@@ -19,7 +19,7 @@ final class TestProperties {
 				new AuthProperties.Signing(null, "RS256", List.of()), new AuthProperties.LoginThrottle(5, Duration.ofSeconds(60)),
 				List.of(proxies),
 				List.of(new AuthProperties.Client("gatehouse-web", null, Set.of("password", "refresh_token"), Set.of("profile"))),
-				new AuthProperties.Bootstrap(new AuthProperties.Admin(null, null)));
+				new AuthProperties.Bootstrap(new AuthProperties.Admin(null, null)), Duration.ofSeconds(60));
 	}
 
 }

@@ -58,8 +58,6 @@ public final class RedisRevocationSync implements SmartLifecycle {
 
 	private final Duration resyncInterval;
 
-	private final long userRevocationSeconds;
-
 	private final Clock clock;
 
 	private final Counter failures;
@@ -72,16 +70,13 @@ public final class RedisRevocationSync implements SmartLifecycle {
 
 	public RedisRevocationSync(RevocationView view, ReactiveStringRedisTemplate redis,
 			ReactiveRedisConnectionFactory connections, RedisConnectionReadiness readiness, ClientResources clientResources,
-			Duration resyncInterval,
-			Duration maxTokenLifetime, Clock clock, MeterRegistry meters) {
+			Duration resyncInterval, Clock clock, MeterRegistry meters) {
 		this.view = view;
 		this.redis = redis;
 		this.connections = connections;
 		this.readiness = readiness;
 		this.clientResources = clientResources;
 		this.resyncInterval = resyncInterval;
-		// a token dated before a user's "not before" is expired at most this long after it
-		this.userRevocationSeconds = maxTokenLifetime.toSeconds() + 60;
 		this.clock = clock;
 		this.failures = Counter.builder("gatehouse.gateway.revocation.sync.failures")
 			.description("Failed loads of revocations from Redis")
@@ -163,9 +158,8 @@ public final class RedisRevocationSync implements SmartLifecycle {
 				continue;
 			}
 			try {
-				long number = Long.parseLong(value);
-				// keys carry TTLs; the view forgets an entry a little after its key would expire
-				if (this.view.apply(parts[0], parts[1], number, forgetAt(parts[0], number))) {
+				// the view keeps each entry as long as a token it concerns can be accepted, whatever the key's TTL
+				if (this.view.apply(parts[0], parts[1], Long.parseLong(value))) {
 					applied++;
 				}
 			}
@@ -176,12 +170,10 @@ public final class RedisRevocationSync implements SmartLifecycle {
 		return applied;
 	}
 
-	/** When an entry can be dropped: a user's "not before" matters as long as a token issued before it can live. */
-	private long forgetAt(String kind, long value) {
-		return "user".equals(kind) ? value + this.userRevocationSeconds : value;
-	}
-
-	/** {@code <kind> <subject> <value>}, as the auth-service publishes it. */
+	/**
+	 * {@code <kind> <subject> <value>}, as the auth-service publishes it; a user's subject is {@code <iss>:<sub>}, both
+	 * form-encoded, so neither contains a space.
+	 */
 	void applyMessage(String message) {
 		String[] parts = message.split(" ");
 		if (parts.length != 3) {
@@ -189,12 +181,11 @@ public final class RedisRevocationSync implements SmartLifecycle {
 			return;
 		}
 		try {
-			long value = Long.parseLong(parts[2]);
-			if (this.view.apply(parts[0], parts[1], value, forgetAt(parts[0], value))) {
+			if (this.view.apply(parts[0], parts[1], Long.parseLong(parts[2]))) {
 				log.debug("Revocation received: {} {}", parts[0], parts[1]);
 			}
 			else {
-				log.debug("Ignoring revocation message of unknown kind");
+				log.debug("Ignoring revocation message of unknown kind or malformed subject");
 			}
 		}
 		catch (NumberFormatException ex) {

@@ -32,8 +32,8 @@ public class RevocationConfiguration {
 	static class RedisRevocation {
 
 		@Bean
-		RevocationView revocationView(Clock clock) {
-			return new RevocationView(clock);
+		RevocationView revocationView(Clock clock, GatewayProperties properties) {
+			return new RevocationView(clock, properties.clockSkew(), properties.maxTokenLifetime());
 		}
 
 		@Bean
@@ -43,7 +43,7 @@ public class RevocationConfiguration {
 			log.info("Enforcing revocations published in Redis (keys {}*, channel {})", RedisRevocationSync.KEY_PREFIX,
 					RedisRevocationSync.CHANNEL);
 			return new RedisRevocationSync(view, redis, connections, readiness, clientResources,
-					properties.revocation().resyncInterval(), properties.maxTokenLifetime(), clock, meters);
+					properties.revocation().resyncInterval(), clock, meters);
 		}
 
 	}

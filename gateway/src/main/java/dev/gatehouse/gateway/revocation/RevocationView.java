@@ -1,6 +1,9 @@
 package dev.gatehouse.gateway.revocation;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,10 +15,17 @@ import dev.gatehouse.gateway.security.VerifiedToken;
 
 /**
  * The revocations this gateway knows, in memory, so a request never waits on Redis: revoked access tokens by
- * {@code jti}, revoked logins by {@code sid}, and per-user "not before" instants. Entries are forgotten once every
- * token they concern has expired. Kept current by {@link RedisRevocationSync}.
+ * {@code jti}, revoked logins by {@code sid}, and per-user "not before" instants by issuer and subject (a {@code sub}
+ * is only unique per issuer). Kept current by {@link RedisRevocationSync}.
+ * <p>
+ * An entry is kept until no token it concerns can be accepted any more, whatever TTL its Redis key had: a revoked
+ * {@code jti} or {@code sid} until its expiry plus this gateway's clock skew plus {@link #MARGIN}; a user's "not
+ * before" until it plus the maximum token lifetime plus the same.
  */
 public final class RevocationView implements TokenRevocationCheck {
+
+	/** Kept beyond the clock skew, for clocks of auth-service and gateway that disagree a little. */
+	public static final Duration MARGIN = Duration.ofSeconds(60);
 
 	private static final Mono<Boolean> REVOKED = Mono.just(true);
 
@@ -25,12 +35,28 @@ public final class RevocationView implements TokenRevocationCheck {
 
 	private final Map<String, Long> sessions = new ConcurrentHashMap<>();
 
-	private final Map<String, Entry> users = new ConcurrentHashMap<>();
+	/** Issuer, then subject. */
+	private final Map<String, Map<String, Entry>> users = new ConcurrentHashMap<>();
+
+	/** Written by an auth-service from before issuer-qualified keys ({@code user:<sub>}): applies under every issuer. */
+	private final Map<String, Entry> legacyUsers = new ConcurrentHashMap<>();
 
 	private final Clock clock;
 
-	public RevocationView(Clock clock) {
+	private final long tokenRetention;
+
+	private final long userRetention;
+
+	/**
+	 * @param clock the clock
+	 * @param clockSkew the skew this gateway tolerates on {@code exp}
+	 * @param maxTokenLifetime the longest {@code exp - iat} this gateway accepts
+	 */
+	public RevocationView(Clock clock, Duration clockSkew, Duration maxTokenLifetime) {
 		this.clock = clock;
+		this.tokenRetention = clockSkew.plus(MARGIN).toSeconds();
+		// a token dated before a user's "not before" expires at most the maximum lifetime after it
+		this.userRetention = maxTokenLifetime.toSeconds() + this.tokenRetention;
 	}
 
 	@Override
@@ -45,7 +71,14 @@ public final class RevocationView implements TokenRevocationCheck {
 		if (token.sessionId() != null && this.sessions.containsKey(token.sessionId())) {
 			return true;
 		}
-		Entry user = this.users.get(token.subject());
+		Map<String, Entry> ofIssuer = this.users.get(token.issuer());
+		if (ofIssuer != null && revokes(ofIssuer.get(token.subject()), token)) {
+			return true;
+		}
+		return !this.legacyUsers.isEmpty() && revokes(this.legacyUsers.get(token.subject()), token);
+	}
+
+	private static boolean revokes(Entry user, VerifiedToken token) {
 		// a token without iat cannot prove it was issued after the revocation
 		return user != null && (token.issuedAt() == null || token.issuedAt().getEpochSecond() < user.notBefore());
 	}
@@ -53,17 +86,17 @@ public final class RevocationView implements TokenRevocationCheck {
 	/**
 	 * Applies one revocation as the auth-service writes it.
 	 * @param kind {@code jti}, {@code sid} or {@code user}
-	 * @param subject the jti, sid or username
-	 * @param value expiry (jti), end of relevance (sid) or "not before" (user), epoch seconds
-	 * @param forgetAt epoch second after which the entry can be dropped
-	 * @return whether the kind was understood
+	 * @param subject the jti, the sid, or {@code <iss>:<sub>} with both form-encoded (UTF-8)
+	 * @param value expiry of the token (jti), of the login's last token (sid), or "not before" (user), epoch seconds
+	 * @return whether the revocation was understood
 	 */
-	public boolean apply(String kind, String subject, long value, long forgetAt) {
+	public boolean apply(String kind, String subject, long value) {
 		switch (kind) {
-			case "jti" -> this.tokens.merge(subject, forgetAt, Math::max);
-			case "sid" -> this.sessions.merge(subject, forgetAt, Math::max);
-			case "user" -> this.users.merge(subject, new Entry(value, forgetAt),
-					(a, b) -> (a.notBefore() >= b.notBefore()) ? a : b);
+			case "jti" -> this.tokens.merge(subject, value + this.tokenRetention, Math::max);
+			case "sid" -> this.sessions.merge(subject, value + this.tokenRetention, Math::max);
+			case "user" -> {
+				return applyUser(subject, new Entry(value, value + this.userRetention));
+			}
 			default -> {
 				return false;
 			}
@@ -71,20 +104,54 @@ public final class RevocationView implements TokenRevocationCheck {
 		return true;
 	}
 
-	/** Drops what has expired; returns how many entries remain. */
+	private boolean applyUser(String subject, Entry entry) {
+		int separator = subject.indexOf(':');
+		if (separator < 0) {
+			this.legacyUsers.merge(subject, entry, Entry::later);
+			return true;
+		}
+		String issuer;
+		String user;
+		try {
+			issuer = URLDecoder.decode(subject.substring(0, separator), StandardCharsets.UTF_8);
+			user = URLDecoder.decode(subject.substring(separator + 1), StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+		if (issuer.isEmpty() || user.isEmpty() || subject.indexOf(':', separator + 1) >= 0) {
+			return false;
+		}
+		this.users.computeIfAbsent(issuer, (key) -> new ConcurrentHashMap<>()).merge(user, entry, Entry::later);
+		return true;
+	}
+
+	/** Drops what can no longer matter; returns how many entries remain. */
 	public int prune() {
 		long now = Instant.now(this.clock).getEpochSecond();
 		this.tokens.values().removeIf((forgetAt) -> forgetAt < now);
 		this.sessions.values().removeIf((forgetAt) -> forgetAt < now);
-		this.users.values().removeIf((entry) -> entry.forgetAt() < now);
+		// emptied issuer maps stay: there are as few as there are issuers
+		this.users.values().forEach((ofIssuer) -> ofIssuer.values().removeIf((entry) -> entry.forgetAt() < now));
+		this.legacyUsers.values().removeIf((entry) -> entry.forgetAt() < now);
 		return size();
 	}
 
 	public int size() {
-		return this.tokens.size() + this.sessions.size() + this.users.size();
+		int users = 0;
+		for (Map<String, Entry> ofIssuer : this.users.values()) {
+			users += ofIssuer.size();
+		}
+		return this.tokens.size() + this.sessions.size() + users + this.legacyUsers.size();
 	}
 
 	private record Entry(long notBefore, long forgetAt) {
+
+		/** The later "not before" wins, whatever the order of arrival. */
+		static Entry later(Entry a, Entry b) {
+			return (a.notBefore() >= b.notBefore()) ? a : b;
+		}
+
 	}
 
 }

@@ -31,6 +31,11 @@ import static org.awaitility.Awaitility.await;
 /** The sync against a real Redis: what the auth-service writes (keys and messages) becomes known to the view. */
 class RedisRevocationSyncIT {
 
+	private static final String ISSUER = "http://localhost:9000";
+
+	/** The issuer as it appears, form-encoded, in a user revocation's key and message. */
+	private static final String ENCODED_ISSUER = "http%3A%2F%2Flocalhost%3A9000";
+
 	private ClientResources resources;
 
 	private LettuceConnectionFactory connections;
@@ -53,11 +58,11 @@ class RedisRevocationSyncIT {
 		this.connections.afterPropertiesSet();
 		this.connections.start();
 		this.redis = new StringRedisTemplate(this.connections);
-		this.view = new RevocationView(Clock.systemUTC());
+		this.view = new RevocationView(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofHours(24));
 		this.readiness = new RedisConnectionReadiness(this.connections);
 		this.readiness.start();
 		this.sync = new RedisRevocationSync(this.view, new ReactiveStringRedisTemplate(this.connections), this.connections,
-				this.readiness, this.resources, Duration.ofHours(1), Duration.ofHours(24), Clock.systemUTC(), this.meters);
+				this.readiness, this.resources, Duration.ofHours(1), Clock.systemUTC(), this.meters);
 		this.sync.start();
 	}
 
@@ -70,7 +75,7 @@ class RedisRevocationSyncIT {
 	}
 
 	private static VerifiedToken token(String subject, String jti, String sid, Instant issuedAt) {
-		return new VerifiedToken("iss", subject, List.of(), List.of(), "web", jti, sid, issuedAt.plusSeconds(900), issuedAt);
+		return new VerifiedToken(ISSUER, subject, List.of(), List.of(), "web", jti, sid, issuedAt.plusSeconds(900), issuedAt);
 	}
 
 	@Test
@@ -83,7 +88,7 @@ class RedisRevocationSyncIT {
 		});
 		this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "jti j-1 " + exp);
 		this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "sid s-1 " + exp);
-		this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "user carol " + (now.getEpochSecond() + 1));
+		this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "user " + ENCODED_ISSUER + ":carol " + (now.getEpochSecond() + 1));
 		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
 			assertThat(this.view.revoked(token("dave", "j-1", "s-9", now))).isTrue();
 			assertThat(this.view.revoked(token("dave", "j-9", "s-1", now))).isTrue();
@@ -97,11 +102,13 @@ class RedisRevocationSyncIT {
 	void resyncLoadsKeysWrittenWithoutAMessage() {
 		Instant now = Instant.now();
 		this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "jti:quiet-1", Long.toString(now.getEpochSecond() + 900), Duration.ofMinutes(15));
-		this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "user:erin", Long.toString(now.getEpochSecond() + 1), Duration.ofMinutes(16));
+		this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "user:" + ENCODED_ISSUER + ":erin", Long.toString(now.getEpochSecond() + 1), Duration.ofMinutes(16));
 		this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "jti:garbage", "not-a-number", Duration.ofMinutes(15));
 		assertThat(this.sync.resync().block(Duration.ofSeconds(5))).isGreaterThanOrEqualTo(2);
 		assertThat(this.view.revoked(token("frank", "quiet-1", "s", now))).isTrue();
 		assertThat(this.view.revoked(token("erin", "j", "s", now))).isTrue();
+		assertThat(this.view.revoked(new VerifiedToken("https://partner.example", "erin", List.of(), List.of(), "web", "j",
+				"s", now.plusSeconds(900), now))).as("another issuer's erin").isFalse();
 	}
 
 	/**
