@@ -197,9 +197,9 @@ class AuthServiceIT {
 
 			http.send(HttpRequest.newBuilder(URI.create(this.base + "/admin/users/hank"))
 				.header("Authorization", "Bearer " + admin).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-			// keyed by issuer (the default http://localhost:9000, form-encoded) and subject
-			assertThat(messages.poll(5, TimeUnit.SECONDS)).startsWith("user http%3A%2F%2Flocalhost%3A9000:hank ");
-			assertThat(Long.parseLong(redis.opsForValue().get("gatehouse:revoked:user:http%3A%2F%2Flocalhost%3A9000:hank")))
+			// keyed by issuer (http://auth.test, form-encoded) and subject
+			assertThat(messages.poll(5, TimeUnit.SECONDS)).startsWith("user http%3A%2F%2Fauth.test:hank ");
+			assertThat(Long.parseLong(redis.opsForValue().get("gatehouse:revoked:user:http%3A%2F%2Fauth.test:hank")))
 				.isGreaterThan(System.currentTimeMillis() / 1000 - 5);
 		}
 		finally {
