@@ -181,7 +181,7 @@ class GatewayIT {
 		assertThat(received.containsHeader("Authorization")).isFalse();
 		assertThat(received.header("X-Request-Id").values()).containsExactly("client-req.42");
 		assertThat(received.getAllHeaderKeys().stream().filter(h -> h.toLowerCase().startsWith("x-auth-")))
-			.hasSize(4);
+			.hasSize(5);
 	}
 
 	@Test
