@@ -92,8 +92,9 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		if (identity != null) {
 			out.set(SUBJECT, identity.subject());
 			out.set(ISSUER, identity.issuer());
-			out.set(ROLES, String.join(",", identity.roles()));
-			out.set(SCOPES, String.join(" ", identity.scopes()));
+			// joined once per verified token, not per request
+			out.set(ROLES, identity.rolesHeader());
+			out.set(SCOPES, identity.scopesHeader());
 			if (identity.clientId() != null) {
 				out.set(CLIENT_ID, identity.clientId());
 			}

@@ -2,22 +2,63 @@ package dev.gatehouse.gateway.security;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The facts Gatehouse took from a verified access token. Never holds the token itself.
- *
- * @param issuer {@code iss}
- * @param subject {@code sub}
- * @param roles {@code roles}, in token order
- * @param scopes {@code scope}, split on spaces
- * @param clientId {@code client_id} or {@code null}
- * @param tokenId {@code jti} or {@code null}
- * @param sessionId {@code sid} (login/refresh family) or {@code null}
- * @param expiresAt {@code exp}
- * @param issuedAt {@code iat} or {@code null}
+ * Built once per verified token (and cached with it), so the values forwarded to the
+ * backend on every request ({@link #rolesHeader()}, {@link #scopesHeader()}) are joined
+ * here, once. Equality is that of the claims, as for a record.
  */
-public record VerifiedToken(String issuer, String subject, List<String> roles, List<String> scopes, String clientId,
-		String tokenId, String sessionId, Instant expiresAt, Instant issuedAt) {
+public final class VerifiedToken {
+
+	private final String issuer;
+
+	private final String subject;
+
+	private final List<String> roles;
+
+	private final List<String> scopes;
+
+	private final String clientId;
+
+	private final String tokenId;
+
+	private final String sessionId;
+
+	private final Instant expiresAt;
+
+	private final Instant issuedAt;
+
+	private final String rolesHeader;
+
+	private final String scopesHeader;
+
+	/**
+	 * @param issuer {@code iss}
+	 * @param subject {@code sub}
+	 * @param roles {@code roles}, in token order
+	 * @param scopes {@code scope}, split on spaces
+	 * @param clientId {@code client_id} or {@code null}
+	 * @param tokenId {@code jti} or {@code null}
+	 * @param sessionId {@code sid} (login/refresh family) or {@code null}
+	 * @param expiresAt {@code exp}
+	 * @param issuedAt {@code iat} or {@code null}
+	 */
+	public VerifiedToken(String issuer, String subject, List<String> roles, List<String> scopes, String clientId,
+			String tokenId, String sessionId, Instant expiresAt, Instant issuedAt) {
+		this.issuer = issuer;
+		this.subject = subject;
+		this.roles = List.copyOf(roles);
+		this.scopes = List.copyOf(scopes);
+		this.clientId = clientId;
+		this.tokenId = tokenId;
+		this.sessionId = sessionId;
+		this.expiresAt = expiresAt;
+		this.issuedAt = issuedAt;
+		this.rolesHeader = String.join(",", this.roles);
+		this.scopesHeader = String.join(" ", this.scopes);
+	}
 
 	/** A token without {@code iat}. */
 	public VerifiedToken(String issuer, String subject, List<String> roles, List<String> scopes, String clientId,
@@ -25,9 +66,72 @@ public record VerifiedToken(String issuer, String subject, List<String> roles, L
 		this(issuer, subject, roles, scopes, clientId, tokenId, sessionId, expiresAt, null);
 	}
 
-	public VerifiedToken {
-		roles = List.copyOf(roles);
-		scopes = List.copyOf(scopes);
+	public String issuer() {
+		return this.issuer;
+	}
+
+	public String subject() {
+		return this.subject;
+	}
+
+	public List<String> roles() {
+		return this.roles;
+	}
+
+	public List<String> scopes() {
+		return this.scopes;
+	}
+
+	public String clientId() {
+		return this.clientId;
+	}
+
+	public String tokenId() {
+		return this.tokenId;
+	}
+
+	public String sessionId() {
+		return this.sessionId;
+	}
+
+	public Instant expiresAt() {
+		return this.expiresAt;
+	}
+
+	public Instant issuedAt() {
+		return this.issuedAt;
+	}
+
+	/** @return the roles as forwarded in {@code X-Auth-Roles}: comma-separated */
+	public String rolesHeader() {
+		return this.rolesHeader;
+	}
+
+	/** @return the scopes as forwarded in {@code X-Auth-Scopes}: space-separated */
+	public String scopesHeader() {
+		return this.scopesHeader;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof VerifiedToken that && Objects.equals(this.issuer, that.issuer)
+				&& Objects.equals(this.subject, that.subject) && this.roles.equals(that.roles)
+				&& this.scopes.equals(that.scopes) && Objects.equals(this.clientId, that.clientId)
+				&& Objects.equals(this.tokenId, that.tokenId) && Objects.equals(this.sessionId, that.sessionId)
+				&& Objects.equals(this.expiresAt, that.expiresAt) && Objects.equals(this.issuedAt, that.issuedAt);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.issuer, this.subject, this.roles, this.scopes, this.clientId, this.tokenId,
+				this.sessionId, this.expiresAt, this.issuedAt);
+	}
+
+	@Override
+	public String toString() {
+		return "VerifiedToken[issuer=" + this.issuer + ", subject=" + this.subject + ", roles=" + this.roles + ", scopes="
+				+ this.scopes + ", clientId=" + this.clientId + ", tokenId=" + this.tokenId + ", sessionId=" + this.sessionId
+				+ ", expiresAt=" + this.expiresAt + ", issuedAt=" + this.issuedAt + "]";
 	}
 
 }

@@ -46,6 +46,15 @@ class IdentityHeadersFilterTests {
 	}
 
 	@Test
+	void rolesAndScopesAreJoinedOncePerVerifiedTokenNotPerRequest() {
+		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api"));
+		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
+		HttpHeaders out = new IdentityHeadersFilter("").filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.getFirst("X-Auth-Roles")).isSameAs(ALICE.rolesHeader());
+		assertThat(out.getFirst("X-Auth-Scopes")).isSameAs(ALICE.scopesHeader());
+	}
+
+	@Test
 	void anonymousRequestGetsNoIdentityHeaders() {
 		MockServerWebExchange exchange = exchange("198.51.100.1",
 				MockServerHttpRequest.get("http://gw.test/public").header("X-Auth-Subject", "mallory"));
