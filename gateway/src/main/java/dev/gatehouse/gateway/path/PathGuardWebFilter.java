@@ -1,5 +1,9 @@
 package dev.gatehouse.gateway.path;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -14,7 +18,9 @@ import org.springframework.web.server.WebFilterChain;
  * Refuses (400) any request whose <em>raw</em> path could be read differently by the
  * gateway's route matching and by a backend: dot segments, encoded dots, slashes and
  * backslashes (also double-encoded), backslashes, matrix parameters ({@code ;}), empty
- * segments ({@code //}) and control characters, plain or percent-encoded. Runs before
+ * segments ({@code //}), control characters, plain or percent-encoded, and percent-encoded
+ * bytes that are not well-formed UTF-8 (overlong forms such as {@code %c0%ae}, stray
+ * continuation bytes, encoded surrogates, truncated sequences). Runs before
  * routing, right after the request id is assigned, so route policy is always decided on the
  * path the backend receives.
  */
@@ -71,7 +77,43 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 				return "dot segment";
 			}
 		}
-		return null;
+		// only a path with escapes can carry bytes that are not UTF-8
+		return (rawPath.indexOf('%') >= 0) ? utf8Problem(rawPath) : null;
+	}
+
+	/**
+	 * Decodes the escapes strictly: a backend's lenient decoder could read an overlong or otherwise malformed
+	 * sequence as a character the checks above never saw (an overlong {@code %c0%ae} is a dot).
+	 */
+	private static String utf8Problem(String rawPath) {
+		byte[] bytes = new byte[rawPath.length()];
+		int length = 0;
+		for (int i = 0; i < rawPath.length(); i++) {
+			char c = rawPath.charAt(i);
+			if (c != '%') {
+				// a literal character is whole by itself (a non-ASCII one is re-encoded as UTF-8 when forwarded):
+				// any ASCII stand-in keeps a sequence it interrupts invalid
+				bytes[length++] = (byte) ((c < 0x80) ? c : 'x');
+				continue;
+			}
+			int high = (i + 2 < rawPath.length()) ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
+			int low = (high >= 0) ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
+			if (low < 0) {
+				return "malformed percent-encoding";
+			}
+			bytes[length++] = (byte) ((high << 4) | low);
+			i += 2;
+		}
+		try {
+			StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes, 0, length));
+			return null;
+		}
+		catch (CharacterCodingException ex) {
+			return "percent-encoded bytes that are not valid UTF-8";
+		}
 	}
 
 }
