@@ -32,11 +32,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The client-facing edge of a real gateway, spoken to over raw sockets so every byte is the test's choice: forwarded
- * headers on a platform Spring Boot detects (simulated Kubernetes), method allow-list, strict UTF-8 paths, bodyless
- * requests, and connections that never complete a request head.
+ * headers on a platform Spring Boot detects (simulated Kubernetes, with {@code server.forward-headers-strategy} unset
+ * so Boot would switch them on), method allow-list, strict UTF-8 paths, bodyless requests, and connections that never
+ * complete a request head.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.main.cloud-platform=kubernetes", "gatehouse.gateway.request-head-timeout=500ms" })
+		properties = { "spring.main.cloud-platform=kubernetes",
+				// unset, as if application.yml were replaced: Boot would deduce forwarded headers from the platform
+				"server.forward-headers-strategy=", "gatehouse.gateway.request-head-timeout=500ms" })
 @ActiveProfiles("edge")
 class EdgeHardeningIT {
 

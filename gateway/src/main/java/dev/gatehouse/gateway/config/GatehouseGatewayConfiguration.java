@@ -15,7 +15,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
@@ -92,20 +94,33 @@ public class GatehouseGatewayConfiguration {
 
 	/**
 	 * The one place that decides whose {@code X-Forwarded-*} is believed. Spring Boot's own forwarded-header handling
-	 * must stay off ({@code server.forward-headers-strategy: none}, set in application.yml): on a platform it detects
-	 * it would otherwise let Reactor Netty take the client's {@code X-Forwarded-For} as the remote address.
+	 * stays off ({@code server.forward-headers-strategy: none} in application.yml, and {@link ForwardedHeadersOff}):
+	 * on a platform it detects it would otherwise let Reactor Netty take the client's {@code X-Forwarded-For} as the
+	 * remote address.
 	 */
 	@Bean
 	TrustedProxies trustedProxies(GatewayProperties properties, Environment environment,
 			ObjectProvider<ForwardedHeaderTransformer> forwardedHeaderTransformer) {
 		GatewayPropertiesValidator.validate(properties);
-		String strategy = environment.getProperty("server.forward-headers-strategy", "none");
-		if (!"none".equalsIgnoreCase(strategy.trim()) || forwardedHeaderTransformer.getIfAvailable() != null) {
+		// unset is fine too: ForwardedHeadersOff keeps Reactor Netty's handling off; a value asking for any must not
+		// look as if it were honoured
+		String strategy = environment.getProperty("server.forward-headers-strategy", "");
+		boolean none = strategy.isBlank() || "none".equalsIgnoreCase(strategy.trim());
+		if (!none || forwardedHeaderTransformer.getIfAvailable() != null) {
 			throw new InvalidGatewayConfigurationException(List.of("server.forward-headers-strategy: must be 'none', was '"
 					+ strategy + "' (the gateway alone decides whose X-Forwarded-* to believe: set "
 					+ TrustedProxies.PROPERTY + " instead)"));
 		}
 		return TrustedProxies.of(properties.trustedProxies());
+	}
+
+	/**
+	 * Runs after Spring Boot's own Netty customizer: whatever the platform or properties, Reactor Netty never derives
+	 * the remote address, scheme or host from {@code X-Forwarded-*} / {@code Forwarded}.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> gatehouseForwardedHeadersOff() {
+		return new ForwardedHeadersOff();
 	}
 
 	/** See {@link RequestHeadTimeout}; {@code server.netty.idle-timeout} bounds keep-alive connections. */

@@ -200,4 +200,15 @@ class GatewayStartupValidationTests {
 				.contains("gatehouse.gateway.request-head-timeout: must be positive"));
 	}
 
+	@Test
+	void askingSpringBootToHandleForwardedHeadersStopsStartUp() {
+		for (String strategy : new String[] { "native", "framework" }) {
+			this.runner.withPropertyValues("server.forward-headers-strategy=" + strategy)
+				.run(context -> assertThat(failureMessages(context))
+					.contains("server.forward-headers-strategy: must be 'none', was '" + strategy + "'")
+					.contains("gatehouse.gateway.trusted-proxies"));
+		}
+		this.runner.withPropertyValues("server.forward-headers-strategy=none").run(context -> assertThat(context).hasNotFailed());
+	}
+
 }
