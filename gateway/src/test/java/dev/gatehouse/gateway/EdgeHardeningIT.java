@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.cloud-platform=kubernetes",
 				// unset, as if application.yml were replaced: Boot would deduce forwarded headers from the platform
-				"server.forward-headers-strategy=", "gatehouse.gateway.request-head-timeout=500ms" })
+				"server.forward-headers-strategy=", "gatehouse.gateway.request-head-timeout=500ms",
+				"server.netty.idle-timeout=1500ms" })
 @ActiveProfiles("edge")
 class EdgeHardeningIT {
 
@@ -163,13 +164,13 @@ class EdgeHardeningIT {
 
 	@Test
 	void aRequestHeadDrippedByteByByteIsCutOffAtTheTimeout() throws IOException, InterruptedException {
-		byte[] head = "GET /public/x HTTP/1.1\r\nHost: gw.example\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+		byte[] head = ("GET /public/x HTTP/1.1\r\nHost: gw.example\r\nX-Padding: " + "a".repeat(200) + "\r\n")
 			.getBytes(StandardCharsets.US_ASCII);
 		long started = System.nanoTime();
 		boolean cutOff = false;
 		try (Socket socket = connect()) {
 			OutputStream out = socket.getOutputStream();
-			// one byte every 50 ms would take several seconds; the head timeout is 500 ms
+			// one byte every 50 ms would take over ten seconds; the head timeout is 500 ms
 			for (int i = 0; i < head.length && !cutOff; i++) {
 				try {
 					out.write(head[i]);
@@ -192,8 +193,22 @@ class EdgeHardeningIT {
 			}
 		}
 		assertThat(cutOff).isTrue();
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
 		assertThat(backend.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws IOException {
+		try (Socket socket = connect()) {
+			socket.getOutputStream().write(get("/public/x").replace("Connection: close\r\n", "")
+				.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+			long started = System.nanoTime();
+			// reads the response, then nothing more until the gateway closes the idle connection
+			assertThat(readsUntilClosed(socket)).isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+		}
+		assertThat(onlyBackendRequest().getUrl()).isEqualTo("/public/x");
 	}
 
 	private Socket connect() throws IOException {
@@ -202,9 +217,9 @@ class EdgeHardeningIT {
 		return socket;
 	}
 
-	/** Whether the gateway closes the connection within five seconds (bounded: never hangs the build). */
+	/** Whether the gateway closes the connection within ten seconds (bounded: never hangs the build). */
 	private static boolean readsUntilClosed(Socket socket) throws IOException {
-		socket.setSoTimeout(5000);
+		socket.setSoTimeout(10_000);
 		try {
 			InputStream in = socket.getInputStream();
 			while (in.read() != -1) {

@@ -126,6 +126,8 @@ public class GatehouseGatewayConfiguration {
 	/** See {@link RequestHeadTimeout}; {@code server.netty.idle-timeout} bounds keep-alive connections. */
 	@Bean
 	NettyServerCustomizer gatehouseRequestHeadTimeout(GatewayProperties properties) {
+		// the web server is built before the other beans: report configuration mistakes from here already
+		GatewayPropertiesValidator.validate(properties);
 		return new RequestHeadTimeout(properties.requestHeadTimeout());
 	}
 

@@ -117,8 +117,8 @@ public record GatewayProperties(
 	 *
 	 * @param store {@code memory} (per instance) or {@code redis} (shared by every instance)
 	 * @param onStoreFailure {@code allow} or {@code deny} when the store fails
-	 * @param memoryMaxKeys most counters the {@code memory} store keeps (least recently used
-	 * ones are dropped beyond it)
+	 * @param memoryMaxKeys most counters the {@code memory} store keeps (the coldest are evicted
+	 * beyond it)
 	 */
 	public record RateLimit(@DefaultValue("memory") String store, @DefaultValue("allow") String onStoreFailure,
 			@DefaultValue("1000000") long memoryMaxKeys) {

@@ -24,8 +24,8 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 
 	/**
 	 * @param clock time source
-	 * @param maxKeys most counters kept ({@code gatehouse.gateway.rate-limit.memory-max-keys}); beyond it the least
-	 * recently used are dropped
+	 * @param maxKeys most counters kept ({@code gatehouse.gateway.rate-limit.memory-max-keys}); beyond it the coldest
+	 * are evicted
 	 */
 	public MemoryRateLimiterStore(Clock clock, long maxKeys) {
 		this.clock = clock;
