@@ -114,6 +114,23 @@ class EdgeHardeningIT {
 	}
 
 	@Test
+	void rawNonAsciiBytesInThePathAre400() throws IOException {
+		// an overlong dot and a UTF-8 e-acute sent as raw bytes instead of percent-encoded (RFC 9112 allows neither)
+		for (String path : List.of("/public/\u00c0\u00ae\u00c0\u00ae/x", "/public/caf\u00c3\u00a9")) {
+			byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: gw.example\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.ISO_8859_1);
+			try (Socket socket = connect()) {
+				socket.setSoTimeout(10_000);
+				socket.getOutputStream().write(request);
+				ByteArrayOutputStream response = new ByteArrayOutputStream();
+				socket.getInputStream().transferTo(response);
+				assertThat(response.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 400");
+			}
+		}
+		assertThat(backend.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
 	void bodylessRequestsReachTheBackendWithoutChunkedTransferEncoding() throws IOException {
 		for (String request : List.of("OPTIONS /public/x HTTP/1.1\r\nHost: gw.example\r\nConnection: close\r\n\r\n",
 				"POST /public/x HTTP/1.1\r\nHost: gw.example\r\nConnection: close\r\n\r\n",

@@ -18,7 +18,8 @@ import org.springframework.web.server.WebFilterChain;
  * Refuses (400) any request whose <em>raw</em> path could be read differently by the
  * gateway's route matching and by a backend: dot segments, encoded dots, slashes and
  * backslashes (also double-encoded), backslashes, matrix parameters ({@code ;}), empty
- * segments ({@code //}), control characters, plain or percent-encoded, and percent-encoded
+ * segments ({@code //}), control characters, plain or percent-encoded, raw non-ASCII
+ * characters, and percent-encoded
  * bytes that are not well-formed UTF-8 (overlong forms such as {@code %c0%ae}, stray
  * continuation bytes, encoded surrogates, truncated sequences). Runs before
  * routing, right after the request id is assigned, so route policy is always decided on the
@@ -62,6 +63,11 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 			if (c == '\\') {
 				return "backslash";
 			}
+			if (c > 0x7f) {
+				// raw bytes outside ASCII (read as ISO-8859-1): not a valid request target, and re-encoding them
+				// would hand the backend something else than the client sent
+				return "non-ASCII character that is not percent-encoded";
+			}
 			if (c == ';') {
 				return "path parameter (;)";
 			}
@@ -82,7 +88,7 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 	}
 
 	/**
-	 * Decodes the escapes strictly: a backend's lenient decoder could read an overlong or otherwise malformed
+	 * Decodes the escapes strictly (literal characters are ASCII by now): a backend's lenient decoder could read an overlong or otherwise malformed
 	 * sequence as a character the checks above never saw (an overlong {@code %c0%ae} is a dot).
 	 */
 	private static String utf8Problem(String rawPath) {
@@ -91,9 +97,7 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 		for (int i = 0; i < rawPath.length(); i++) {
 			char c = rawPath.charAt(i);
 			if (c != '%') {
-				// a literal character is whole by itself (a non-ASCII one is re-encoded as UTF-8 when forwarded):
-				// any ASCII stand-in keeps a sequence it interrupts invalid
-				bytes[length++] = (byte) ((c < 0x80) ? c : 'x');
+				bytes[length++] = (byte) c;
 				continue;
 			}
 			int high = (i + 2 < rawPath.length()) ? Character.digit(rawPath.charAt(i + 1), 16) : -1;

@@ -48,7 +48,7 @@ public final class ClientAddressResolver {
 			}
 		}
 		for (int i = forwarded.size() - 1; i >= 0; i--) {
-			String hop = forwarded.get(i);
+			String hop = withoutPort(forwarded.get(i));
 			if (!this.trustedProxies.contains(hop)) {
 				byte[] address = TrustedProxies.literal(hop);
 				// a proxy we trust wrote something that is no address: count it as it is
@@ -56,7 +56,21 @@ public final class ClientAddressResolver {
 			}
 		}
 		// every hop is a trusted proxy: the farthest one is the client
-		return forwarded.isEmpty() ? key(peer.getAddress()) : key(TrustedProxies.literal(forwarded.get(0)));
+		return forwarded.isEmpty() ? key(peer.getAddress()) : key(TrustedProxies.literal(withoutPort(forwarded.get(0))));
+	}
+
+	/**
+	 * An {@code X-Forwarded-For} entry without the port some proxies append ({@code 203.0.113.5:4711},
+	 * {@code [2001:db8::1]:4711}), so a client's key does not change with its source port.
+	 */
+	static String withoutPort(String hop) {
+		if (hop.startsWith("[")) {
+			int end = hop.indexOf(']');
+			return (end > 0) ? hop.substring(0, end + 1) : hop;
+		}
+		int colon = hop.indexOf(':');
+		boolean ipv4WithPort = colon > 0 && colon == hop.lastIndexOf(':') && hop.indexOf('.') > 0;
+		return ipv4WithPort ? hop.substring(0, colon) : hop;
 	}
 
 	/**

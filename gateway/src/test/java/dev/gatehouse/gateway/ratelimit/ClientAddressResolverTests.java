@@ -63,4 +63,11 @@ class ClientAddressResolverTests {
 				0, 113, 5 })).isEqualTo("203.0.113.5");
 	}
 
+	@Test
+	void aPortAProxyAppendedToTheClientAddressIsNotPartOfTheKey() {
+		assertThat(this.resolver.resolve(request("10.0.0.2", "203.0.113.5:4711"))).isEqualTo("203.0.113.5");
+		assertThat(this.resolver.resolve(request("10.0.0.2", "[2001:db8:1:2::9]:443"))).isEqualTo("2001:db8:1:2::/64");
+		assertThat(this.resolver.resolve(request("10.0.0.2", "203.0.113.5:4711, 10.0.0.7:80"))).isEqualTo("203.0.113.5");
+	}
+
 }
