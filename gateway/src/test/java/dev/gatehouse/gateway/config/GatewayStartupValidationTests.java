@@ -182,6 +182,8 @@ class GatewayStartupValidationTests {
 	void trustedProxiesAreCidrRangesAndABadEntryIsNamed() {
 		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies=10.0.0.0/8,2001:db8::/32,192.0.2.7,::1")
 			.run(context -> assertThat(context).hasNotFailed());
+		// an empty environment variable (GATEHOUSE_GATEWAY_TRUSTED_PROXIES=) trusts nobody
+		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies=").run(context -> assertThat(context).hasNotFailed());
 		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies[0]=10.0.0.0/8",
 				"gatehouse.gateway.trusted-proxies[1]=10\\.0\\.0\\.\\d+", "gatehouse.gateway.trusted-proxies[2]=10.0.0.0/40")
 			.run(context -> assertThat(failureMessages(context))
