@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,14 +15,22 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 
+import dev.gatehouse.gateway.forwarding.BodylessRequestHeadersFilter;
 import dev.gatehouse.gateway.forwarding.IdentityHeadersFilter;
 import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
+import dev.gatehouse.gateway.forwarding.TrustedProxies;
+import dev.gatehouse.gateway.path.MethodGuardWebFilter;
 import dev.gatehouse.gateway.path.PathGuardWebFilter;
 import dev.gatehouse.gateway.policy.PolicyEnforcementFilter;
 import dev.gatehouse.gateway.policy.RoutePolicies;
@@ -85,9 +94,48 @@ public class GatehouseGatewayConfiguration {
 				revocation.getIfAvailable(() -> TokenRevocationCheck.NONE), meters);
 	}
 
+	/**
+	 * The one place that decides whose {@code X-Forwarded-*} is believed. Spring Boot's own forwarded-header handling
+	 * stays off ({@code server.forward-headers-strategy: none} in application.yml, and {@link ForwardedHeadersOff}):
+	 * on a platform it detects it would otherwise let Reactor Netty take the client's {@code X-Forwarded-For} as the
+	 * remote address.
+	 */
 	@Bean
-	IdentityHeadersFilter identityHeadersFilter(GatewayProperties properties) {
-		return new IdentityHeadersFilter(properties.trustedProxies());
+	TrustedProxies trustedProxies(GatewayProperties properties, Environment environment,
+			ObjectProvider<ForwardedHeaderTransformer> forwardedHeaderTransformer) {
+		GatewayPropertiesValidator.validate(properties);
+		// unset is fine too: ForwardedHeadersOff keeps Reactor Netty's handling off; a value asking for any must not
+		// look as if it were honoured
+		String strategy = environment.getProperty("server.forward-headers-strategy", "");
+		boolean none = strategy.isBlank() || "none".equalsIgnoreCase(strategy.trim());
+		if (!none || forwardedHeaderTransformer.getIfAvailable() != null) {
+			throw new InvalidGatewayConfigurationException(List.of("server.forward-headers-strategy: must be 'none', was '"
+					+ strategy + "' (the gateway alone decides whose X-Forwarded-* to believe: set "
+					+ TrustedProxies.PROPERTY + " instead)"));
+		}
+		return TrustedProxies.of(properties.trustedProxies());
+	}
+
+	/**
+	 * Runs after Spring Boot's own Netty customizer: whatever the platform or properties, Reactor Netty never derives
+	 * the remote address, scheme or host from {@code X-Forwarded-*} / {@code Forwarded}.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> gatehouseForwardedHeadersOff() {
+		return new ForwardedHeadersOff();
+	}
+
+	/** See {@link RequestHeadTimeout}; {@code server.netty.idle-timeout} bounds keep-alive connections. */
+	@Bean
+	NettyServerCustomizer gatehouseRequestHeadTimeout(GatewayProperties properties) {
+		// the web server is built before the other beans: report configuration mistakes from here already
+		GatewayPropertiesValidator.validate(properties);
+		return new RequestHeadTimeout(properties.requestHeadTimeout());
+	}
+
+	@Bean
+	IdentityHeadersFilter identityHeadersFilter(TrustedProxies trustedProxies) {
+		return new IdentityHeadersFilter(trustedProxies);
 	}
 
 	@Bean
@@ -98,6 +146,16 @@ public class GatehouseGatewayConfiguration {
 	@Bean
 	PathGuardWebFilter pathGuardWebFilter() {
 		return new PathGuardWebFilter();
+	}
+
+	@Bean
+	MethodGuardWebFilter methodGuardWebFilter(GatewayProperties properties) {
+		return new MethodGuardWebFilter(properties.allowedMethods());
+	}
+
+	@Bean
+	BodylessRequestHeadersFilter bodylessRequestHeadersFilter() {
+		return new BodylessRequestHeadersFilter();
 	}
 
 	@Bean

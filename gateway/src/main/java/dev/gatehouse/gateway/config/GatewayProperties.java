@@ -21,8 +21,13 @@ import org.springframework.validation.annotation.Validated;
  * whose {@code issuer} equals its {@code iss} claim
  * @param clockSkew tolerance applied to {@code exp}, {@code nbf} and {@code iat}
  * @param maxTokenLifetime longest accepted {@code exp - iat} (and {@code exp - now})
- * @param trustedProxies regular expression matched against the socket peer's IP; only
- * such peers may supply {@code X-Forwarded-For/Proto/Host}; empty trusts nobody
+ * @param trustedProxies IP addresses and CIDR ranges (IPv4 and IPv6) of the proxies in front
+ * of the gateway; only such socket peers may supply {@code X-Forwarded-For/Proto/Host}; empty
+ * (the default, for a gateway at the edge) trusts nobody
+ * @param allowedMethods request methods the gateway accepts; any other answers 405 before
+ * routing
+ * @param requestHeadTimeout how long a new connection may take to send its first complete
+ * request head (line and headers) before it is closed
  * @param tokenCache the verified-token cache
  * @param rateLimit rate-limit store and its failure policy
  * @param revocation how the revocations published in Redis are kept current
@@ -33,7 +38,9 @@ public record GatewayProperties(
 		@Valid @DefaultValue List<Issuer> issuers,
 		@NotNull @DefaultValue("30s") Duration clockSkew,
 		@NotNull @DefaultValue("24h") Duration maxTokenLifetime,
-		@DefaultValue("") String trustedProxies,
+		@DefaultValue List<String> trustedProxies,
+		@DefaultValue({ "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }) List<String> allowedMethods,
+		@NotNull @DefaultValue("10s") Duration requestHeadTimeout,
 		@Valid @DefaultValue TokenCache tokenCache,
 		@Valid @DefaultValue RateLimit rateLimit,
 		@Valid @DefaultValue Revocation revocation) {
@@ -110,8 +117,11 @@ public record GatewayProperties(
 	 *
 	 * @param store {@code memory} (per instance) or {@code redis} (shared by every instance)
 	 * @param onStoreFailure {@code allow} or {@code deny} when the store fails
+	 * @param memoryMaxKeys most counters the {@code memory} store keeps (the coldest are evicted
+	 * beyond it)
 	 */
-	public record RateLimit(@DefaultValue("memory") String store, @DefaultValue("allow") String onStoreFailure) {
+	public record RateLimit(@DefaultValue("memory") String store, @DefaultValue("allow") String onStoreFailure,
+			@DefaultValue("1000000") long memoryMaxKeys) {
 
 	}
 

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+
+import dev.gatehouse.gateway.forwarding.TrustedProxies;
 
 /**
  * Cross-field checks of {@link GatewayProperties} that bean validation cannot express.
@@ -24,6 +25,9 @@ public final class GatewayPropertiesValidator {
 
 	/** Minimum HMAC secret length in bytes (256 bits). */
 	public static final int MIN_HMAC_SECRET_BYTES = 32;
+
+	/** A request method as clients send it (methods are case-sensitive; every registered one is upper case). */
+	private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z_-]{0,31}");
 
 	private GatewayPropertiesValidator() {
 	}
@@ -39,12 +43,21 @@ public final class GatewayPropertiesValidator {
 		positive(problems, prefix + ".clock-skew", properties.clockSkew(), true);
 		positive(problems, prefix + ".max-token-lifetime", properties.maxTokenLifetime(), false);
 		positive(problems, prefix + ".revocation.resync-interval", properties.revocation().resyncInterval(), false);
-		if (GatewayProperties.hasText(properties.trustedProxies())) {
-			try {
-				Pattern.compile(properties.trustedProxies());
+		positive(problems, prefix + ".request-head-timeout", properties.requestHeadTimeout(), false);
+		for (int i = 0; i < properties.trustedProxies().size(); i++) {
+			String problem = TrustedProxies.problem(properties.trustedProxies().get(i));
+			if (problem != null) {
+				problems.add(prefix + ".trusted-proxies[" + i + "]: " + problem);
 			}
-			catch (PatternSyntaxException ex) {
-				problems.add(prefix + ".trusted-proxies: not a valid regular expression (" + ex.getDescription() + ")");
+		}
+		if (properties.allowedMethods().isEmpty()) {
+			problems.add(prefix + ".allowed-methods: must list at least one method");
+		}
+		for (int i = 0; i < properties.allowedMethods().size(); i++) {
+			String method = properties.allowedMethods().get(i);
+			if (method == null || !METHOD.matcher(method).matches()) {
+				problems.add(prefix + ".allowed-methods[" + i + "]: '" + method
+						+ "' is not a method name (upper-case letters, e.g. GET)");
 			}
 		}
 		String store = properties.rateLimit().store();
@@ -54,6 +67,10 @@ public final class GatewayPropertiesValidator {
 		String onFailure = properties.rateLimit().onStoreFailure();
 		if (!Set.of("allow", "deny").contains(onFailure)) {
 			problems.add(prefix + ".rate-limit.on-store-failure: must be 'allow' or 'deny', was '" + onFailure + "'");
+		}
+		long maxKeys = properties.rateLimit().memoryMaxKeys();
+		if (maxKeys < 1) {
+			problems.add(prefix + ".rate-limit.memory-max-keys: must be positive, was " + maxKeys);
 		}
 		Set<String> seen = new HashSet<>();
 		for (int i = 0; i < properties.issuers().size(); i++) {

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
@@ -61,15 +60,13 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", "X-Forwarded-Prefix",
 			"Forwarded");
 
-	private final Pattern trustedProxies;
+	private final TrustedProxies trustedProxies;
 
 	/**
-	 * @param trustedProxies regular expression for trusted peer addresses; {@code null} or
-	 * empty trusts nobody
+	 * @param trustedProxies the peers whose forwarded headers are believed
 	 */
-	public IdentityHeadersFilter(String trustedProxies) {
-		this.trustedProxies = (trustedProxies == null || trustedProxies.isBlank()) ? null
-				: Pattern.compile(trustedProxies);
+	public IdentityHeadersFilter(TrustedProxies trustedProxies) {
+		this.trustedProxies = trustedProxies;
 	}
 
 	@Override
@@ -116,7 +113,7 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	private void writeForwarded(HttpHeaders out, ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		String peer = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null;
-		boolean trusted = peer != null && this.trustedProxies != null && this.trustedProxies.matcher(peer).matches();
+		boolean trusted = peer != null && this.trustedProxies.trustsPeerOf(request);
 		HttpHeaders client = request.getHeaders();
 		String forwardedFor = trusted ? joined(client.get(X_FORWARDED_FOR)) : null;
 		if (peer != null) {

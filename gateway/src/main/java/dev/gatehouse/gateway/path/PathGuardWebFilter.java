@@ -1,5 +1,9 @@
 package dev.gatehouse.gateway.path;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -14,7 +18,10 @@ import org.springframework.web.server.WebFilterChain;
  * Refuses (400) any request whose <em>raw</em> path could be read differently by the
  * gateway's route matching and by a backend: dot segments, encoded dots, slashes and
  * backslashes (also double-encoded), backslashes, matrix parameters ({@code ;}), empty
- * segments ({@code //}) and control characters, plain or percent-encoded. Runs before
+ * segments ({@code //}), control characters, plain or percent-encoded, raw non-ASCII
+ * characters, and percent-encoded
+ * bytes that are not well-formed UTF-8 (overlong forms such as {@code %c0%ae}, stray
+ * continuation bytes, encoded surrogates, truncated sequences). Runs before
  * routing, right after the request id is assigned, so route policy is always decided on the
  * path the backend receives.
  */
@@ -56,6 +63,11 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 			if (c == '\\') {
 				return "backslash";
 			}
+			if (c > 0x7f) {
+				// raw bytes outside ASCII (read as ISO-8859-1): not a valid request target, and re-encoding them
+				// would hand the backend something else than the client sent
+				return "non-ASCII character that is not percent-encoded";
+			}
 			if (c == ';') {
 				return "path parameter (;)";
 			}
@@ -71,7 +83,41 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 				return "dot segment";
 			}
 		}
-		return null;
+		// only a path with escapes can carry bytes that are not UTF-8
+		return (rawPath.indexOf('%') >= 0) ? utf8Problem(rawPath) : null;
+	}
+
+	/**
+	 * Decodes the escapes strictly (literal characters are ASCII by now): a backend's lenient decoder could read an overlong or otherwise malformed
+	 * sequence as a character the checks above never saw (an overlong {@code %c0%ae} is a dot).
+	 */
+	private static String utf8Problem(String rawPath) {
+		byte[] bytes = new byte[rawPath.length()];
+		int length = 0;
+		for (int i = 0; i < rawPath.length(); i++) {
+			char c = rawPath.charAt(i);
+			if (c != '%') {
+				bytes[length++] = (byte) c;
+				continue;
+			}
+			int high = (i + 2 < rawPath.length()) ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
+			int low = (high >= 0) ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
+			if (low < 0) {
+				return "malformed percent-encoding";
+			}
+			bytes[length++] = (byte) ((high << 4) | low);
+			i += 2;
+		}
+		try {
+			StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes, 0, length));
+			return null;
+		}
+		catch (CharacterCodingException ex) {
+			return "percent-encoded bytes that are not valid UTF-8";
+		}
 	}
 
 }

@@ -27,6 +27,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
+import dev.gatehouse.gateway.path.MethodRejectedException;
 import dev.gatehouse.gateway.path.PathRejectedException;
 import dev.gatehouse.gateway.policy.InvalidRoutePolicyException;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
@@ -121,6 +122,11 @@ public final class GatewayExceptionHandler implements WebExceptionHandler, Order
 		if (ex instanceof PathRejectedException rejected) {
 			return new Problem(HttpStatus.BAD_REQUEST, "path-rejected", "Bad request",
 					"The request path is not allowed: " + rejected.getMessage() + ".");
+		}
+		if (ex instanceof MethodRejectedException rejected) {
+			return new Problem(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
+					"The gateway does not accept this request method.")
+				.withHeader(HttpHeaders.ALLOW, rejected.getAllow());
 		}
 		if (ex instanceof KeysUnavailableException unavailable) {
 			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "keys-unavailable", "Service unavailable",

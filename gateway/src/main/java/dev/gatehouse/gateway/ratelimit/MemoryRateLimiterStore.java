@@ -13,21 +13,24 @@ import reactor.core.publisher.Mono;
 
 /**
  * Fixed-window counters in this JVM, lock-free (compare-and-set), so the event loop never waits. Idle windows expire
- * with their period; the number of tracked keys is bounded. Limits are per gateway instance: use Redis for a limit
- * shared by several instances.
+ * with their period; the number of tracked keys is bounded ({@code rate-limit.memory-max-keys}). Limits are per gateway
+ * instance: use Redis for a limit shared by several instances.
  */
 public final class MemoryRateLimiterStore implements RateLimiterStore {
-
-	private static final long MAX_TRACKED = 1_000_000;
 
 	private final Clock clock;
 
 	private final Cache<String, Window> windows;
 
-	public MemoryRateLimiterStore(Clock clock) {
+	/**
+	 * @param clock time source
+	 * @param maxKeys most counters kept ({@code gatehouse.gateway.rate-limit.memory-max-keys}); beyond it the coldest
+	 * are evicted
+	 */
+	public MemoryRateLimiterStore(Clock clock, long maxKeys) {
 		this.clock = clock;
 		this.windows = Caffeine.newBuilder()
-			.maximumSize(MAX_TRACKED)
+			.maximumSize(maxKeys)
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.expireAfter(new Expiry<String, Window>() {
 				@Override
@@ -81,6 +84,12 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 			states.add(new RateLimitDecision.State(remaining, reset));
 		}
 		return new RateLimitDecision(allowed, states);
+	}
+
+	/** How many counters are held right now (pending evictions done first). */
+	long trackedKeys() {
+		this.windows.cleanUp();
+		return this.windows.estimatedSize();
 	}
 
 	private Window window(String key, RateLimit limit, long now) {

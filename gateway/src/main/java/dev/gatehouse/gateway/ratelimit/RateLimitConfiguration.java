@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.gatehouse.gateway.config.GatewayProperties;
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
+import dev.gatehouse.gateway.forwarding.TrustedProxies;
 import dev.gatehouse.gateway.policy.RoutePolicies;
 import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
 import dev.gatehouse.gateway.revocation.RedisConfiguredCondition;
@@ -49,14 +50,14 @@ public class RateLimitConfiguration {
 					properties.rateLimit().onStoreFailure());
 			return new RedisRateLimiterStore(timeout, readiness.getObject());
 		}
-		return new MemoryRateLimiterStore(clock);
+		return new MemoryRateLimiterStore(clock, properties.rateLimit().memoryMaxKeys());
 	}
 
 	@Bean
 	RateLimitFilter rateLimitFilter(RoutePolicies policies, RateLimiterStore store, GatewayProperties properties,
-			MeterRegistry meters, Clock clock) {
+			TrustedProxies trustedProxies, MeterRegistry meters, Clock clock) {
 		return new RateLimitFilter(policies, store, "deny".equals(properties.rateLimit().onStoreFailure()),
-				new ClientAddressResolver(properties.trustedProxies()), meters, clock);
+				new ClientAddressResolver(trustedProxies), meters, clock);
 	}
 
 	/** After an outage, reconnect within two seconds of Redis returning (Lettuce's default backoff reaches 30 s). */

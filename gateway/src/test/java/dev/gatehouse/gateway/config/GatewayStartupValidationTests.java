@@ -193,4 +193,39 @@ class GatewayStartupValidationTests {
 			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.rate-limit.store"));
 	}
 
+	@Test
+	void trustedProxiesAreCidrRangesAndABadEntryIsNamed() {
+		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies=10.0.0.0/8,2001:db8::/32,192.0.2.7,::1")
+			.run(context -> assertThat(context).hasNotFailed());
+		// an empty environment variable (GATEHOUSE_GATEWAY_TRUSTED_PROXIES=) trusts nobody
+		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies=").run(context -> assertThat(context).hasNotFailed());
+		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies[0]=10.0.0.0/8",
+				"gatehouse.gateway.trusted-proxies[1]=10\\.0\\.0\\.\\d+", "gatehouse.gateway.trusted-proxies[2]=10.0.0.0/40")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.trusted-proxies[1]: '10\\.0\\.0\\.\\d+' is not an IP address or CIDR range")
+				.contains("gatehouse.gateway.trusted-proxies[2]: '10.0.0.0/40' has an invalid prefix length"));
+	}
+
+	@Test
+	void memoryMaxKeysAllowedMethodsAndRequestHeadTimeoutAreChecked() {
+		this.runner
+			.withPropertyValues("gatehouse.gateway.rate-limit.memory-max-keys=0", "gatehouse.gateway.allowed-methods=GET,get,",
+					"gatehouse.gateway.request-head-timeout=0s")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.rate-limit.memory-max-keys: must be positive, was 0")
+				.contains("gatehouse.gateway.allowed-methods[1]: 'get' is not a method name")
+				.contains("gatehouse.gateway.request-head-timeout: must be positive"));
+	}
+
+	@Test
+	void askingSpringBootToHandleForwardedHeadersStopsStartUp() {
+		for (String strategy : new String[] { "native", "framework" }) {
+			this.runner.withPropertyValues("server.forward-headers-strategy=" + strategy)
+				.run(context -> assertThat(failureMessages(context))
+					.contains("server.forward-headers-strategy: must be 'none', was '" + strategy + "'")
+					.contains("gatehouse.gateway.trusted-proxies"));
+		}
+		this.runner.withPropertyValues("server.forward-headers-strategy=none").run(context -> assertThat(context).hasNotFailed());
+	}
+
 }

@@ -16,6 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class IdentityHeadersFilterTests {
 
+	private static final TrustedProxies NOBODY = TrustedProxies.of(List.of());
+
+	private static final TrustedProxies PROXY_NETWORK = TrustedProxies.of(List.of("10.0.0.0/24"));
+
+
 	private static final VerifiedToken ALICE = new VerifiedToken("iss", "alice", List.of("user", "admin"),
 			List.of("items:read", "items:write"), "web", "jti", "sid", Instant.now().plusSeconds(60));
 
@@ -34,7 +39,7 @@ class IdentityHeadersFilterTests {
 			.header(HttpHeaders.AUTHORIZATION, "Bearer a.b.c"));
 		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
 		exchange.getAttributes().put(RequestIdWebFilter.ATTRIBUTE, "rid-1");
-		HttpHeaders out = new IdentityHeadersFilter("").filter(exchange.getRequest().getHeaders(), exchange);
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.get("X-Auth-Subject")).containsExactly("alice");
 		assertThat(out.get("X-Auth-Issuer")).containsExactly("iss");
 		assertThat(out.get("X-Auth-Roles")).containsExactly("user,admin");
@@ -58,7 +63,7 @@ class IdentityHeadersFilterTests {
 	void anonymousRequestGetsNoIdentityHeaders() {
 		MockServerWebExchange exchange = exchange("198.51.100.1",
 				MockServerHttpRequest.get("http://gw.test/public").header("X-Auth-Subject", "mallory"));
-		HttpHeaders out = new IdentityHeadersFilter("").filter(exchange.getRequest().getHeaders(), exchange);
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.headerNames()).noneMatch(name -> name.toLowerCase().startsWith("x-auth-"));
 	}
 
@@ -68,7 +73,7 @@ class IdentityHeadersFilterTests {
 				MockServerHttpRequest.get("http://gw.test/me").header(HttpHeaders.AUTHORIZATION, "Bearer a.b.c"));
 		exchange.getAttributes().put(ForwardingAttributes.FORWARD_TOKEN, true);
 		// even if hop-by-hop removal dropped it from the input
-		HttpHeaders out = new IdentityHeadersFilter("").filter(new HttpHeaders(), exchange);
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(new HttpHeaders(), exchange);
 		assertThat(out.get(HttpHeaders.AUTHORIZATION)).containsExactly("Bearer a.b.c");
 	}
 
@@ -79,7 +84,7 @@ class IdentityHeadersFilterTests {
 			.header("X-Forwarded-Proto", "https")
 			.header("X-Forwarded-Host", "evil.example")
 			.header("Forwarded", "for=203.0.113.9"));
-		HttpHeaders out = new IdentityHeadersFilter("10\\.0\\.0\\.\\d+").filter(exchange.getRequest().getHeaders(),
+		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(),
 				exchange);
 		assertThat(out.get("X-Forwarded-For")).containsExactly("198.51.100.1");
 		assertThat(out.get("X-Forwarded-Proto")).containsExactly("http");
@@ -93,7 +98,7 @@ class IdentityHeadersFilterTests {
 			.header("X-Forwarded-For", "203.0.113.9")
 			.header("X-Forwarded-Proto", "https")
 			.header("X-Forwarded-Host", "public.example"));
-		HttpHeaders out = new IdentityHeadersFilter("10\\.0\\.0\\.\\d+").filter(exchange.getRequest().getHeaders(),
+		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(),
 				exchange);
 		assertThat(out.get("X-Forwarded-For")).containsExactly("203.0.113.9, 10.0.0.5");
 		assertThat(out.get("X-Forwarded-Proto")).containsExactly("https");
@@ -102,7 +107,7 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void runsAfterHopByHopRemoval() {
-		assertThat(new IdentityHeadersFilter("").getOrder())
+		assertThat(new IdentityHeadersFilter(NOBODY).getOrder())
 			.isGreaterThan(new org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter().getOrder());
 	}
 

@@ -21,6 +21,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
+import dev.gatehouse.gateway.path.MethodRejectedException;
 import dev.gatehouse.gateway.path.PathGuardWebFilter;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
 import dev.gatehouse.gateway.security.KeysUnavailableException;
@@ -113,6 +114,19 @@ class GatewayExceptionHandlerTests {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectHeader()
 			.exists("X-Request-Id");
+	}
+
+	@Test
+	void refusedMethodIs405WithAllow() {
+		get(() -> new MethodRejectedException("GET, HEAD")).expectStatus()
+			.isEqualTo(405)
+			.expectHeader()
+			.valueEquals(HttpHeaders.ALLOW, "GET, HEAD")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("urn:gatehouse:problem:method-not-allowed");
 	}
 
 	@Test

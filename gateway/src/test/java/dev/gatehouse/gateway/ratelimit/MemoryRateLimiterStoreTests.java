@@ -20,7 +20,7 @@ class MemoryRateLimiterStoreTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
-	private final MemoryRateLimiterStore store = new MemoryRateLimiterStore(this.clock);
+	private final MemoryRateLimiterStore store = new MemoryRateLimiterStore(this.clock, 1_000_000);
 
 	private static final RateLimit FIVE_PER_MINUTE = new RateLimit("default", 5, Duration.ofSeconds(60), RateLimit.Key.SUBJECT);
 
@@ -39,6 +39,15 @@ class MemoryRateLimiterStoreTests {
 		assertThat(refused.states().get(0).resetSeconds()).isEqualTo(41);
 		this.clock.advance(Duration.ofSeconds(41));
 		assertThat(this.store.decide("r", List.of(FIVE_PER_MINUTE), List.of("alice")).allowed()).isTrue();
+	}
+
+	@Test
+	void theNumberOfTrackedKeysIsBoundedByTheConfiguredMaximum() {
+		MemoryRateLimiterStore small = new MemoryRateLimiterStore(this.clock, 100);
+		for (int i = 0; i < 1000; i++) {
+			small.decide("r", List.of(FIVE_PER_MINUTE), List.of("client-" + i));
+		}
+		assertThat(small.trackedKeys()).isLessThanOrEqualTo(100);
 	}
 
 	@Test
