@@ -1,38 +1,33 @@
 package dev.gatehouse.demo;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Spring Boot fat jar run as a child process, its output in a log file, its health polled over HTTP.
+ * One child process of the demo (Redis, the auth-service, the gateway), its output in a log file. When it dies,
+ * {@link #exitReport()} says why, from the end of that log.
  */
 final class ServiceProcess {
 
-	private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+	/** Lines of a log shown when no Spring Boot failure analysis is found. */
+	static final int TAIL_LINES = 15;
 
 	private final String name;
 
 	private final Path log;
 
-	private final URI health;
+	private volatile Process process;
 
-	private Process process;
-
-	ServiceProcess(String name, Path log, URI health) {
+	ServiceProcess(String name, Path log) {
 		this.name = name;
 		this.log = log;
-		this.health = health;
 	}
 
 	String name() {
@@ -43,65 +38,51 @@ final class ServiceProcess {
 		return this.log;
 	}
 
-	Process process() {
-		return this.process;
-	}
-
 	/**
-	 * Start {@code java [javaOptions] -jar jar [args]}, stdout and stderr into the log file (overwritten).
-	 * @param jar the executable jar
-	 * @param javaOptions JVM options
-	 * @param args application arguments
+	 * Start the command, stdout and stderr into the log file (overwritten).
+	 * @param command the command and its arguments
 	 * @throws IOException when the process cannot be started
 	 */
-	void start(Path jar, List<String> javaOptions, List<String> args) throws IOException {
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException(jar + " not found: build first with ./mvnw -DskipTests package");
-		}
-		Files.createDirectories(this.log.getParent());
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(javaOptions);
-		command.add("-jar");
-		command.add(jar.toString());
-		command.addAll(args);
+	void start(List<String> command) throws IOException {
+		Files.createDirectories(this.log.toAbsolutePath().getParent());
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.to(this.log.toFile()))
 			.start();
 	}
 
-	/**
-	 * Poll the health endpoint until it says UP.
-	 * @param timeout how long to wait
-	 * @throws IllegalStateException when the process dies or the timeout passes first
-	 * @throws InterruptedException when interrupted
-	 */
-	void awaitHealthy(Duration timeout) throws InterruptedException {
-		HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-		HttpRequest request = HttpRequest.newBuilder(this.health).timeout(Duration.ofSeconds(2)).GET().build();
-		Instant deadline = Instant.now().plus(timeout);
-		while (Instant.now().isBefore(deadline)) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this.name + " exited with code " + this.process.exitValue()
-						+ " while starting; see " + this.log + "\n" + tail(40));
-			}
-			try {
-				HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			Thread.sleep(POLL_INTERVAL.toMillis());
-		}
-		throw new IllegalStateException(
-				this.name + " not healthy at " + this.health + " after " + timeout.toSeconds() + " s; see " + this.log);
+	boolean isStarted() {
+		return this.process != null;
+	}
+
+	boolean isAlive() {
+		Process p = this.process;
+		return p != null && p.isAlive();
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	/** Completes when the process has exited; never when it was not started. */
+	CompletableFuture<ServiceProcess> onExit() {
+		Process p = this.process;
+		return (p != null) ? p.onExit().thenApply((exited) -> this) : new CompletableFuture<>();
 	}
 
 	/**
-	 * Ask the process to stop (SIGTERM: Spring's graceful shutdown), then kill it after the grace period.
+	 * Wait for the process to exit.
+	 * @param timeout how long to wait at most
+	 * @return whether it has exited
+	 * @throws InterruptedException when interrupted
+	 */
+	boolean awaitExit(Duration timeout) throws InterruptedException {
+		Process p = this.process;
+		return p == null || p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Ask the process to stop (SIGTERM: Spring's graceful shutdown, Redis' clean exit), then kill it after the grace
+	 * period.
 	 * @param grace how long a graceful stop may take
 	 */
 	void stop(Duration grace) {
@@ -122,14 +103,60 @@ final class ServiceProcess {
 		}
 	}
 
-	String tail(int lines) {
+	/**
+	 * Why the process ended: its exit code and the cause its log gives.
+	 * @return e.g. {@code gateway exited with code 1: Web server failed to start. Port 8081 was already in use.}
+	 */
+	String exitReport() {
+		Process p = this.process;
+		String code = (p != null && !p.isAlive()) ? String.valueOf(p.exitValue()) : "?";
+		List<String> cause = cause(readLog());
+		StringBuilder report = new StringBuilder(this.name).append(" exited with code ").append(code);
+		if (!cause.isEmpty()) {
+			report.append(':');
+			cause.forEach((line) -> report.append("\n    ").append(line));
+		}
+		return report.append("\n  full log: ").append(this.log).toString();
+	}
+
+	private List<String> readLog() {
 		try {
-			List<String> all = Files.readAllLines(this.log, StandardCharsets.UTF_8);
-			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+			return Files.readAllLines(this.log, StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
-			return "(cannot read " + this.log + ")";
+			return List.of("(cannot read " + this.log + ": " + ex.getMessage() + ")");
 		}
+	}
+
+	/**
+	 * The cause a log gives for a process' end: Spring Boot's failure analysis ("APPLICATION FAILED TO START", its
+	 * description and action) when there is one, otherwise the last {@value #TAIL_LINES} non-blank lines.
+	 * @param lines the log
+	 * @return the lines to show
+	 */
+	static List<String> cause(List<String> lines) {
+		int banner = -1;
+		for (int i = lines.size() - 1; i >= 0; i--) {
+			if (lines.get(i).contains("APPLICATION FAILED TO START")) {
+				banner = i;
+				break;
+			}
+		}
+		List<String> cause = new ArrayList<>();
+		if (banner >= 0) {
+			for (String line : lines.subList(banner + 1, lines.size())) {
+				if (!line.isBlank() && !line.chars().allMatch((c) -> c == '*') && cause.size() < TAIL_LINES) {
+					cause.add(line.strip());
+				}
+			}
+			return cause;
+		}
+		for (String line : lines) {
+			if (!line.isBlank()) {
+				cause.add(line.stripTrailing());
+			}
+		}
+		return cause.subList(Math.max(0, cause.size() - TAIL_LINES), cause.size());
 	}
 
 }

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,6 +28,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.standalone.CommandLineOptions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>Every service has a healthcheck and a memory limit; every {@code depends_on} waits for
  * {@code service_healthy}.</li>
- * <li>Published ports: gateway 8080 and 8081, auth-service 9000, backend 9100 (WireMock's 8080 inside); Redis and
- * PostgreSQL publish nothing.</li>
+ * <li>Exposure (issue 13): only the gateway's public 8080 is published on every interface; the management ports
+ * (gateway 8081, auth-service 9001) and the auth-service's 9000 are bound to the host's 127.0.0.1; the backend, Redis
+ * and PostgreSQL publish nothing. The backend's WireMock command is parsed by WireMock itself, and a WireMock started
+ * with it serves the stubs but refuses its admin API.</li>
+ * <li>The auth-service's actuator is on its own management port 9001; Redis never evicts ({@code noeviction});
+ * the auth-service trusts {@code X-Forwarded-For} from the gateway's fixed address only.</li>
  * <li>No secret is a literal: passwords and secrets are {@code ${VAR:?message}} or {@code ${VAR}}, never a value
  * or a {@code ${VAR:-default}}; the signing key is a compose secret read from a file named by the environment.</li>
  * <li>Every environment key set on the auth-service and the gateway is a real configuration property of that app.
@@ -68,7 +77,8 @@ class ComposeFileTests {
 	static final Map<String, Set<String>> SPRING_KEYS = Map.of(
 			"auth-service",
 			Set.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password",
-					"spring.data.redis.host", "spring.data.redis.port", "spring.profiles.active"),
+					"spring.data.redis.host", "spring.data.redis.port", "spring.profiles.active",
+					"management.server.port"),
 			"gateway", Set.of("spring.config.additional-location", "spring.data.redis.host", "spring.data.redis.port",
 					"spring.profiles.active"));
 
@@ -114,9 +124,89 @@ class ComposeFileTests {
 	void healthchecksProbeWhatTheContractNames() {
 		assertThat(healthcheckCommand("redis")).contains("redis-cli").contains("ping");
 		assertThat(healthcheckCommand("postgres")).contains("pg_isready");
-		assertThat(healthcheckCommand("auth-service")).contains("http://localhost:9000/actuator/health");
+		assertThat(healthcheckCommand("auth-service")).contains("http://localhost:9001/actuator/health");
 		assertThat(healthcheckCommand("gateway")).contains("http://localhost:8081/actuator/health");
-		assertThat(healthcheckCommand("backend")).contains("http://localhost:8080/__admin/health");
+		// the admin API (and so /__admin/health) is refused: a stub answers instead
+		assertThat(healthcheckCommand("backend")).contains("http://localhost:8080/public/").doesNotContain("__admin");
+	}
+
+	@Test
+	void theAuthServiceActuatorIsOnItsOwnManagementPort() {
+		assertThat(environment("auth-service")).containsEntry("MANAGEMENT_SERVER_PORT", "9001");
+	}
+
+	@Test
+	void redisNeverEvictsCountersOrRevocations() {
+		List<String> command = list(services.get("redis").get("command")).stream().map(String::valueOf).toList();
+		assertThat(command).first().isEqualTo("redis-server");
+		assertThat(command).containsSubsequence("--maxmemory-policy", "noeviction");
+		assertThat(command.stream().filter((arg) -> arg.contains("maxmemory-policy"))).hasSize(1);
+	}
+
+	@Test
+	void theAuthServiceTrustsForwardedForFromTheGatewaysFixedAddressOnly() {
+		String subnet = String.valueOf(map(list(path(map(map(compose.get("networks")).get("gatehouse")), "ipam",
+				"config")).get(0)).get("subnet"));
+		String gatewayAddress = String.valueOf(path(services.get("gateway"), "networks", "gatehouse", "ipv4_address"));
+		assertThat(subnet).isEqualTo("172.28.0.0/24");
+		assertThat(gatewayAddress).startsWith("172.28.0.").isNotEqualTo("172.28.0.1");
+		List<String> trusted = environment("auth-service").entrySet()
+			.stream()
+			.filter((e) -> e.getKey().startsWith("GATEHOUSE_AUTH_TRUSTEDPROXIES")
+					|| e.getKey().startsWith("GATEHOUSE_AUTH_TRUSTED_PROXIES"))
+			.map(Map.Entry::getValue)
+			.toList();
+		assertThat(trusted).containsExactly(gatewayAddress + "/32");
+		// every other service gets its address from the pool, never the gateway's
+		services.forEach((name, service) -> {
+			if (!name.equals("gateway")) {
+				assertThat(String.valueOf(service.get("networks"))).as("%s networks", name).doesNotContain("ipv4_address");
+			}
+		});
+	}
+
+	@Test
+	void backendCommandIsValidForWireMockAndLeavesNoAdminApi() throws Exception {
+		List<String> command = list(services.get("backend").get("command")).stream().map(String::valueOf).toList();
+		CommandLineOptions options = new CommandLineOptions(command.toArray(String[]::new));
+		assertThat(options.getHttpsRequiredForAdminApi()).isTrue();
+		assertThat(options.httpsSettings().enabled()).as("no HTTPS listener: the admin API is unreachable").isFalse();
+		assertThat(options.requestJournalDisabled()).isTrue();
+
+		// the same command, on a free loopback port with the demo stubs, as the compose file mounts them
+		List<String> local = new ArrayList<>(command);
+		local.addAll(List.of("--port", "0", "--bind-address", "127.0.0.1", "--root-dir",
+				root.resolve("demo/src/main/resources/demo-backend").toString(), "--disable-banner"));
+		WireMockServer backend = new WireMockServer(new CommandLineOptions(local.toArray(String[]::new)));
+		backend.start();
+		try {
+			HttpClient http = HttpClient.newHttpClient();
+			String base = "http://127.0.0.1:" + backend.port();
+			String probe = healthcheckCommand("backend").replaceAll(".*http://localhost:8080", "");
+			assertThat(send(http, HttpRequest.newBuilder(URI.create(base + probe))).statusCode()).isEqualTo(200);
+			for (String proto : List.of("http", "https")) {
+				HttpResponse<String> plant = send(http, HttpRequest.newBuilder(URI.create(base + "/__admin/mappings"))
+					.header("X-Forwarded-Proto", proto)
+					.header("Forwarded", "proto=" + proto)
+					.POST(HttpRequest.BodyPublishers
+						.ofString("{\"request\":{\"url\":\"/app/evil.js\"},\"response\":{\"body\":\"alert(1)\"}}")));
+				assertThat(plant.statusCode()).isEqualTo(403);
+				assertThat(send(http, HttpRequest.newBuilder(URI.create(base + "/__admin/mappings"))).statusCode())
+					.isEqualTo(403);
+				assertThat(send(http, HttpRequest.newBuilder(URI.create(base + "/__admin/health"))).statusCode())
+					.isEqualTo(403);
+			}
+			assertThat(send(http, HttpRequest.newBuilder(URI.create(base + "/app/evil.js"))).statusCode())
+				.isEqualTo(404);
+		}
+		finally {
+			backend.stop();
+		}
+	}
+
+	private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request)
+			throws IOException, InterruptedException {
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test
@@ -137,12 +227,30 @@ class ComposeFileTests {
 	}
 
 	@Test
-	void publishedPortsMatchTheContract() {
-		assertThat(publishedPorts("gateway")).containsExactlyInAnyOrderEntriesOf(Map.of(8080, 8080, 8081, 8081));
-		assertThat(publishedPorts("auth-service")).containsExactlyInAnyOrderEntriesOf(Map.of(9000, 9000));
-		assertThat(publishedPorts("backend")).containsExactlyInAnyOrderEntriesOf(Map.of(9100, 8080));
+	void onlyTheGatewaysPublicPortIsPublishedOnEveryInterface() {
+		assertThat(publishedPorts("gateway")).containsExactlyInAnyOrder("0.0.0.0:8080->8080", "127.0.0.1:8081->8081");
+		assertThat(publishedPorts("auth-service")).containsExactlyInAnyOrder("127.0.0.1:9000->9000",
+				"127.0.0.1:9001->9001");
+		assertThat(publishedPorts("backend")).isEmpty();
 		assertThat(publishedPorts("redis")).isEmpty();
 		assertThat(publishedPorts("postgres")).isEmpty();
+		services.forEach((name, service) -> {
+			assertThat(service.get("network_mode")).as("%s network_mode", name).isNull();
+			assertThat(publishedPorts(name)).as("%s: everything but the gateway's 8080 on loopback only", name)
+				.allMatch((port) -> port.equals("0.0.0.0:8080->8080") && name.equals("gateway")
+						|| port.startsWith("127.0.0.1:"));
+		});
+	}
+
+	@Test
+	void publishedPortsReadsHostAddressesInBothSyntaxes() {
+		assertThat(publishedPort("8080:8080")).isEqualTo("0.0.0.0:8080->8080");
+		assertThat(publishedPort("127.0.0.1:9000:9000/tcp")).isEqualTo("127.0.0.1:9000->9000");
+		assertThat(publishedPort("[::1]:9000:9000")).isEqualTo("[::1]:9000->9000");
+		assertThat(publishedPort("9100")).isEqualTo("0.0.0.0:*->9100");
+		assertThat(publishedPort(Map.of("target", 8081, "published", "8081"))).isEqualTo("0.0.0.0:8081->8081");
+		assertThat(publishedPort(Map.of("target", 8081, "published", 8081, "host_ip", "127.0.0.1")))
+			.isEqualTo("127.0.0.1:8081->8081");
 	}
 
 	@Test
@@ -248,6 +356,7 @@ class ComposeFileTests {
 				.startsWith("./demo/src/main/resources/demo-backend/__files:/home/wiremock/__files"));
 
 		Map<String, Integer> containerPort = Map.of("auth-service", 9000, "gateway", 8080);
+		Map<String, Integer> managementPort = Map.of("auth-service", 9001, "gateway", 8081);
 		for (String app : List.of("auth-service", "gateway")) {
 			Map<String, Object> build = map(services.get(app).get("build"));
 			assertThat(build.get("context")).isEqualTo(".");
@@ -257,6 +366,9 @@ class ComposeFileTests {
 			assertThat(text).contains("FROM eclipse-temurin:17-jre", "-Djarmode=tools", "extract --layers",
 					app + "/target/" + app + "-");
 			assertThat(text).containsPattern("(?m)^EXPOSE .*\\b" + containerPort.get(app) + "\\b");
+			assertThat(text).containsPattern("(?m)^EXPOSE .*\\b" + managementPort.get(app) + "\\b");
+			assertThat(text).containsPattern("(?m)^\\s*CMD curl -fsS http://localhost:" + managementPort.get(app)
+					+ "/actuator/health");
 			assertThat(text).containsPattern("(?m)^USER (?!root\\b|0\\b)\\S+");
 		}
 	}
@@ -318,20 +430,30 @@ class ComposeFileTests {
 		return limits;
 	}
 
-	/** Published host port to container port; short ("[ip:]host:container[/proto]") and long syntax. */
-	private static Map<Integer, Integer> publishedPorts(String service) {
-		Map<Integer, Integer> ports = new LinkedHashMap<>();
-		for (Object port : list(services.get(service).get("ports"))) {
-			if (port instanceof Map<?, ?> spec) {
-				ports.put(Integer.valueOf(String.valueOf(spec.get("published"))),
-						Integer.valueOf(String.valueOf(spec.get("target"))));
-				continue;
-			}
-			String[] parts = String.valueOf(port).replaceAll("/(tcp|udp)$", "").split(":");
-			assertThat(parts.length).as("%s port %s names a host port", service, port).isGreaterThanOrEqualTo(2);
-			ports.put(Integer.valueOf(parts[parts.length - 2]), Integer.valueOf(parts[parts.length - 1]));
+	/** Published ports as {@code hostIp:hostPort->containerPort} (no host IP: {@code 0.0.0.0}, every interface). */
+	private static List<String> publishedPorts(String service) {
+		return list(services.get(service).get("ports")).stream().map(ComposeFileTests::publishedPort).toList();
+	}
+
+	/** One entry of {@code ports}: short ("[ip:][host:]container[/proto]") or long syntax. */
+	private static String publishedPort(Object port) {
+		if (port instanceof Map<?, ?> spec) {
+			Object hostIp = spec.get("host_ip");
+			Object published = spec.get("published");
+			return ((hostIp != null) ? hostIp : "0.0.0.0") + ":" + ((published != null) ? published : "*") + "->"
+					+ spec.get("target");
 		}
-		return ports;
+		String text = String.valueOf(port).replaceAll("/(tcp|udp)$", "");
+		Matcher matcher = Pattern.compile("(?:(\\[[^\\]]+\\]|[^:\\[]+):)?(?:(\\d+(?:-\\d+)?):)?(\\d+(?:-\\d+)?)").matcher(text);
+		assertThat(matcher.matches()).as("port %s", port).isTrue();
+		String hostIp = matcher.group(1);
+		String hostPort = matcher.group(2);
+		if (hostPort == null && hostIp != null && hostIp.matches("\\d+(-\\d+)?")) {
+			hostPort = hostIp;
+			hostIp = null;
+		}
+		return ((hostIp != null) ? hostIp : "0.0.0.0") + ":" + ((hostPort != null) ? hostPort : "*") + "->"
+				+ matcher.group(3);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterAll;
@@ -123,6 +124,22 @@ class DemoBackendTests {
 
 		assertThat(response.statusCode()).isEqualTo(302);
 		assertThat(response.headers().firstValue("Location")).hasValue("/app/");
+	}
+
+	@Test
+	void adminApiIsRefusedSoNobodyCanPlantStubs() throws Exception {
+		for (String proto : List.of("http", "https")) {
+			HttpRequest plant = HttpRequest.newBuilder(uri("/__admin/mappings"))
+				.header("X-Forwarded-Proto", proto)
+				.header("Forwarded", "proto=" + proto)
+				.POST(HttpRequest.BodyPublishers
+					.ofString("{\"request\":{\"url\":\"/app/evil.js\"},\"response\":{\"body\":\"alert(1)\"}}"))
+				.build();
+			assertThat(http.send(plant, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+		}
+		assertThat(get("/__admin/mappings").statusCode()).isEqualTo(403);
+		assertThat(get("/__admin/health").statusCode()).isEqualTo(403);
+		assertThat(get("/app/evil.js").statusCode()).isEqualTo(404);
 	}
 
 	@Test

@@ -24,10 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The demo profile's browser hardening, as Spring Cloud Gateway's own SecureHeaders filter and global CORS
  * configuration deliver it: security headers on the public {@code /app/**} page, CORS only for the configured
- * origin. The demo routes point at a WireMock backend on a random port.
+ * origin. Also the demo's per-address limits on {@code /auth/**}. The demo routes (the auth-service's too) point at
+ * a WireMock backend on a random port.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.server.port=0", "gatehouse.demo.auth-uri=http://127.0.0.1:1" })
+		properties = { "management.server.port=0" })
 @ActiveProfiles("demo")
 class DemoProfileBrowserHardeningIT {
 
@@ -45,6 +46,7 @@ class DemoProfileBrowserHardeningIT {
 	@DynamicPropertySource
 	static void addresses(DynamicPropertyRegistry registry) {
 		registry.add("gatehouse.demo.backend-uri", backend::baseUrl);
+		registry.add("gatehouse.demo.auth-uri", backend::baseUrl);
 	}
 
 	@AfterAll
@@ -113,6 +115,31 @@ class DemoProfileBrowserHardeningIT {
 			.expectStatus().isForbidden()
 			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
 		assertThat(backend.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void everyAuthPathIsLimitedPerClientAddressWithABurstAndAQuota() {
+		this.client.get()
+			.uri("/auth/users/me")
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals("RateLimit-Policy", "\"auth-burst\";q=20;w=1, \"auth\";q=120;w=60")
+			.expectHeader().value("RateLimit", (value) -> assertThat(value).contains("\"auth\";r=119;"));
+		// another claimed address: still the same socket peer, the same budget
+		this.client.get()
+			.uri("/auth/.well-known/jwks.json")
+			.header("X-Forwarded-For", "203.0.113.7")
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().value("RateLimit", (value) -> assertThat(value).contains("\"auth\";r=118;"));
+	}
+
+	@Test
+	void theTokenEndpointKeepsItsTighterPerAddressLimit() {
+		this.client.post()
+			.uri("/auth/token")
+			.exchange()
+			.expectHeader().valueEquals("RateLimit-Policy", "\"auth-token-burst\";q=10;w=1, \"auth-token\";q=30;w=60");
 	}
 
 }
