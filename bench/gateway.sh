@@ -23,7 +23,8 @@
 # Settings (environment): BENCH_QUICK=1, BENCH_WARMUP (s, default 60), BENCH_ROUNDS (3), BENCH_RUN (s, 10),
 # BENCH_COLD (s, 60; 0 skips), BENCH_BUCKET (s, 5), BENCH_CONNECTIONS (64), BENCH_PACED_DELAY_MS (16; 0 skips the
 # paced runs), BENCH_CONTENDERS, BENCH_PORT_BASE (28100: ports base..base+50), BENCH_CPU_LOAD (0), BENCH_CPU_PROXY
-# (1), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_REBUILD=1 (rebuild both jars first).
+# (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_REBUILD=1 (rebuild
+# both jars first). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit; logs and results go to
 # bench/results/<UTC timestamp>/ (gitignored). Exit status 1 when a contender fails to start, fails its
 # functional check, or answers anything but 2xx under load.
@@ -94,6 +95,14 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
+  trim_log "$out/gatehouse.log" || true
+}
+trim_log() {   # the access log writes a line per request: keep a large log's beginning and end only
+  local f=$1 lines
+  [ -f "$f" ] && [ "$(stat -c %s "$f")" -gt 20000000 ] || return 0
+  lines=$(wc -l <"$f")
+  { head -n 2000 "$f"; echo "[bench: $((lines - 4000)) lines cut to bound the size]"; tail -n 2000 "$f"; } >"$f.cut"
+  mv "$f.cut" "$f"
 }
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
@@ -415,20 +424,27 @@ cpu_ticks() {   # utime+stime of a process and its direct children (nginx worker
   echo "$total"
 }
 
+cpu_jiffies() {   # cpu_jiffies <cpu>: "busy total" jiffies of one CPU from /proc/stat (busy = all but idle and iowait)
+  awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+
 to_ms() {   # wrk latency (e.g. 812.00us, 2.31ms, 1.02s) to milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
-# run_wrk <contender> <seconds> <delay ms> <output file>: sets res=(requests req/s p50 p99 non2xx errors cpu_us core%).
+# run_wrk <contender> <seconds> <delay ms> <output file>: sets res=(requests req/s p50 p99 non2xx errors cpu_us core%
+# load-cpu-busy% other%), other% being what the rest of the machine took of the proxy's CPU meanwhile.
 # Called directly, never in a subshell, so that fail() ends the whole benchmark.
 run_wrk() {
-  local name=$1 secs=$2 delay=$3 file=$4 url=${url_of[$1]} path t0 t1 w0 w1
+  local name=$1 secs=$2 delay=$3 file=$4 url=${url_of[$1]} path t0 t1 w0 w1 l0 l1 p0 p1
   path=/${url#http://*/}
+  l0=$(cpu_jiffies "$cpu_load"); p0=$(cpu_jiffies "$cpu_proxy")
   t0=$(cpu_ticks "${pid_of[$name]}"); w0=$(date +%s.%N)
   BENCH_TOKENS=$work/tokens.txt BENCH_PATH=$path BENCH_DELAY_MS=$delay \
     timeout $((secs + 60)) taskset -c "$cpu_load" wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s --latency \
     -s bench/gateway.lua "$url" >"$file" 2>&1 || { cat "$file" >&2; fail "$name: wrk failed"; }
   w1=$(date +%s.%N); t1=$(cpu_ticks "${pid_of[$name]}")
+  l1=$(cpu_jiffies "$cpu_load"); p1=$(cpu_jiffies "$cpu_proxy")
   local requests rps p50 p99 non2xx errors
   requests=$(awk '/requests in/ { print $1; exit }' "$file")
   rps=$(awk '/^Requests\/sec:/ { print $2; exit }' "$file")
@@ -443,14 +459,20 @@ run_wrk() {
   fi
   [ "$errors" = 0 ] || echo "bench: WARNING: $name: socket errors under load: $(grep 'Socket errors' "$file")" >&2
   read -r -a res < <(awk -v r="$requests" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v n="$non2xx" -v e="$errors" \
-    -v dt=$((t1 - t0)) -v hz="$clk_tck" -v w0="$w0" -v w1="$w1" \
-    'BEGIN { cpu = dt / hz; printf "%d %.0f %s %s %d %d %.1f %.0f\n", r, rps, p50, p99, n, e, cpu * 1e6 / r, 100 * cpu / (w1 - w0) }')
+    -v dt=$((t1 - t0)) -v hz="$clk_tck" -v w0="$w0" -v w1="$w1" -v l0="$l0" -v l1="$l1" -v p0="$p0" -v p1="$p1" \
+    'BEGIN {
+      cpu = dt / hz; core = 100 * cpu / (w1 - w0)
+      split(l0, a, " "); split(l1, b, " "); load = b[2] > a[2] ? 100 * (b[1] - a[1]) / (b[2] - a[2]) : 0
+      split(p0, a, " "); split(p1, b, " "); busy = b[2] > a[2] ? 100 * (b[1] - a[1]) / (b[2] - a[2]) : 0
+      other = busy - core; if (other < 0) other = 0
+      printf "%d %.0f %s %s %d %d %.1f %.0f %.0f %.0f\n", r, rps, p50, p99, n, e, cpu * 1e6 / r, core, load, other
+    }')
 }
 res=()
 
 # --- start everything -----------------------------------------------------------------------------------------
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' round contender mode requests rps p50_ms p99_ms non2xx \
-  socket_errors cpu_us_per_req core_pct >"$out/runs.tsv"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' round contender mode requests rps p50_ms p99_ms non2xx \
+  socket_errors cpu_us_per_req core_pct load_cpu_busy_pct other_on_proxy_cpu_pct >"$out/runs.tsv"
 
 if has gatehouse || has gatehouse-public; then
   echo "bench: starting gatehouse on CPU $cpu_proxy"
@@ -480,7 +502,10 @@ done
 
 # --- warm-up, then rounds -------------------------------------------------------------------------------------
 for c in "${contenders[@]}"; do
+  # Every JVM gets the same load before its first measured run: Gatehouse's cold-start window is part of its
+  # warm-up, so the other JVMs get that much more.
   w=2; is_java "$c" && w=$warmup
+  case $c in scg|scg-security) [ -f "$out/cold-start.tsv" ] && w=$((warmup + cold)) ;; esac
   [ "$w" -gt 0 ] || continue
   echo "bench: warm-up $c ${w} s"
   run_wrk "$c" "$w" 0 "$out/wrk/warmup-$c.txt"
@@ -492,13 +517,14 @@ for r in $(seq "$rounds"); do
   fi
   for c in "${order[@]}"; do
     run_wrk "$c" "$run" 0 "$out/wrk/round$r-$c-c$conns.txt"
-    read -r n rps p50 p99 non2xx errs cpu core <<<"${res[*]}"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$c" "c$conns" "$n" "$rps" "$p50" "$p99" "$non2xx" "$errs" "$cpu" "$core" >>"$out/runs.tsv"
-    printf 'round %d  %-16s c=%-3s %7s req/s  %6s us/req  core %3s%%  p50 %s ms  p99 %s ms\n' "$r" "$c" "$conns" "$rps" "$cpu" "$core" "$p50" "$p99"
+    read -r n rps p50 p99 non2xx errs cpu core load other <<<"${res[*]}"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$c" "c$conns" "$n" "$rps" "$p50" "$p99" "$non2xx" "$errs" "$cpu" "$core" "$load" "$other" >>"$out/runs.tsv"
+    printf 'round %d  %-16s c=%-3s %7s req/s  %6s us/req  core %3s%% (others %s%%, CPU %s %s%%)  p50 %s ms  p99 %s ms\n' \
+      "$r" "$c" "$conns" "$rps" "$cpu" "$core" "$other" "$cpu_load" "$load" "$p50" "$p99"
     if [ "$paced_delay" -gt 0 ]; then
       run_wrk "$c" "$run" "$paced_delay" "$out/wrk/round$r-$c-paced.txt"
-      read -r n rps p50 p99 non2xx errs cpu core <<<"${res[*]}"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$c" paced "$n" "$rps" "$p50" "$p99" "$non2xx" "$errs" "$cpu" "$core" >>"$out/runs.tsv"
+      read -r n rps p50 p99 non2xx errs cpu core load other <<<"${res[*]}"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$c" paced "$n" "$rps" "$p50" "$p99" "$non2xx" "$errs" "$cpu" "$core" "$load" "$other" >>"$out/runs.tsv"
       printf 'round %d  %-16s paced %7s req/s  %6s us/req  core %3s%%  p99 %s ms\n' "$r" "$c" "$rps" "$cpu" "$core" "$p99"
     fi
   done
@@ -513,14 +539,18 @@ median() {   # median <contender> <mode> <column>
 {
   echo
   echo "Medians over $rounds round(s) of ${run} s; wrk -t1 -c$conns on CPU $cpu_load with the backend, each proxy alone on CPU $cpu_proxy."
-  printf '%-16s %9s %9s %6s %8s %8s | %12s %12s\n' contender "req/s" "CPU us/req" "core%" "p50 ms" "p99 ms" "paced req/s" "paced p99 ms"
+  echo "core%: the proxy's use of CPU $cpu_proxy; others%: what other processes took of it meanwhile (should be ~0);"
+  echo "cpu$cpu_load%: CPU $cpu_load busy (backend + wrk). At c=$conns core% well below 100 means the proxy was not the limit."
+  printf '%-16s %9s %10s %6s %7s %6s %9s %9s | %11s %12s\n' contender "req/s" "CPU us/req" "core%" "others%" "cpu$cpu_load%" \
+    "p50 ms" "p99 ms" "paced req/s" "paced p99 ms"
   for c in "${contenders[@]}"; do
-    printf '%-16s %9s %9s %6s %8s %8s | %12s %12s\n' "$c" "$(median "$c" "c$conns" 5)" "$(median "$c" "c$conns" 10)" \
-      "$(median "$c" "c$conns" 11)" "$(median "$c" "c$conns" 6)" "$(median "$c" "c$conns" 7)" \
-      "$(median "$c" paced 5)" "$(median "$c" paced 7)"
+    printf '%-16s %9s %10s %6s %7s %6s %9s %9s | %11s %12s\n' "$c" "$(median "$c" "c$conns" 5)" "$(median "$c" "c$conns" 10)" \
+      "$(median "$c" "c$conns" 11)" "$(median "$c" "c$conns" 13)" "$(median "$c" "c$conns" 12)" \
+      "$(median "$c" "c$conns" 6)" "$(median "$c" "c$conns" 7)" "$(median "$c" paced 5)" "$(median "$c" paced 7)"
   done
   if has gatehouse; then
     echo
+    echo "Ratios of the medians, Gatehouse / reference (req/s above 1, CPU and p99 below 1: Gatehouse ahead):"
     printf '%-28s %9s %11s %8s %13s\n' ratio "req/s" "CPU us/req" "p99" "paced p99"
     for ref in scg scg-security haproxy nginx gatehouse-public; do
       has "$ref" || continue
@@ -547,6 +577,11 @@ median() {   # median <contender> <mode> <column>
           else printf "  80%% of the warm median (%d req/s) not reached within %s s\n", steady, cold
         }
       }' "$out/cold-start.tsv"
+  fi
+  worst=$(awk -F'\t' 'NR > 1 && $13 > m { m = $13 } END { print m + 0 }' "$out/runs.tsv")
+  if [ "$worst" -gt 10 ]; then
+    echo
+    echo "WARNING: other processes took up to $worst % of CPU $cpu_proxy during measured runs: these numbers are not comparable."
   fi
   echo
   echo "Load average at start / end: $(sed -n 's/^loadavg at start: //p' "$out/env.txt" | cut -d' ' -f1-3) / $(cut -d' ' -f1-3 /proc/loadavg)"
