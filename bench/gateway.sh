@@ -23,8 +23,9 @@
 # Settings (environment): BENCH_QUICK=1, BENCH_WARMUP (s, default 60), BENCH_ROUNDS (3), BENCH_RUN (s, 10),
 # BENCH_COLD (s, 60; 0 skips), BENCH_BUCKET (s, 5), BENCH_CONNECTIONS (64), BENCH_PACED_DELAY_MS (16; 0 skips the
 # paced runs), BENCH_CONTENDERS, BENCH_PORT_BASE (28100: ports base..base+50), BENCH_CPU_LOAD (0), BENCH_CPU_PROXY
-# (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_REBUILD=1 (rebuild
-# both jars first). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
+# (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_GATEHOUSE_ARGS (extra
+# Gatehouse arguments, e.g. --gatehouse.gateway.token-cache.enabled=false to verify every token, or
+# --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_REBUILD=1 (rebuild both jars first). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit; logs and results go to
 # bench/results/<UTC timestamp>/ (gitignored). Exit status 1 when a contender fails to start, fails its
 # functional check, or answers anything but 2xx under load.
@@ -57,6 +58,7 @@ issuer=https://issuer.bench.example
 audience=gatehouse
 jvm_flags=(-XX:ActiveProcessorCount=1 -XX:+UseParallelGC -Xms512m -Xmx512m -Dreactor.netty.ioWorkerCount=1)
 read -r -a extra_java_opts <<<"${BENCH_JAVA_OPTS:-}"
+read -r -a gatehouse_args <<<"${BENCH_GATEHOUSE_ARGS:-}"
 
 port_backend=$port_base
 port_gatehouse=$((port_base + 10)) port_gatehouse_mgmt=$((port_base + 11))
@@ -185,6 +187,7 @@ subject0=bench-user-0
   echo "gatehouse jar: ${gatehouse_jar:-none} $( [ -n "$gatehouse_jar" ] && date -u -r "$gatehouse_jar" +%FT%TZ)"
   echo "stock-scg jar: ${scg_jar:-none}"
   echo "JVM flags: ${jvm_flags[*]} ${extra_java_opts[*]}"
+  echo "gatehouse arguments: ${gatehouse_args[*]}"
   echo "warmup=$warmup rounds=$rounds run=$run cold=$cold bucket=$bucket connections=$conns paced_delay_ms=$paced_delay"
   echo "contenders: ${contenders[*]}"
 } >"$out/env.txt"
@@ -299,7 +302,7 @@ EOF
   taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" -jar "$gatehouse_jar" \
     --server.address=127.0.0.1 --server.port="$port_gatehouse" \
     --management.server.address=127.0.0.1 --management.server.port="$port_gatehouse_mgmt" \
-    --spring.config.additional-location="file:$out/gatehouse-routes.yml" >"${log_of[gatehouse]}" 2>&1 &
+    --spring.config.additional-location="file:$out/gatehouse-routes.yml" "${gatehouse_args[@]}" >"${log_of[gatehouse]}" 2>&1 &
   pid_of[gatehouse]=$!; pids+=($!)
   pid_of[gatehouse-public]=${pid_of[gatehouse]}; log_of[gatehouse-public]=${log_of[gatehouse]}
   wait_ready gatehouse "http://127.0.0.1:$port_gatehouse_mgmt/actuator/health/readiness"
@@ -548,7 +551,7 @@ median() {   # median <contender> <mode> <column>
       "$(median "$c" "c$conns" 11)" "$(median "$c" "c$conns" 13)" "$(median "$c" "c$conns" 12)" \
       "$(median "$c" "c$conns" 6)" "$(median "$c" "c$conns" 7)" "$(median "$c" paced 5)" "$(median "$c" paced 7)"
   done
-  if has gatehouse; then
+  if has gatehouse && [ ${#contenders[@]} -gt 1 ]; then
     echo
     echo "Ratios of the medians, Gatehouse / reference (req/s above 1, CPU and p99 below 1: Gatehouse ahead):"
     printf '%-28s %9s %11s %8s %13s\n' ratio "req/s" "CPU us/req" "p99" "paced p99"
