@@ -17,10 +17,13 @@ import io.jsonwebtoken.security.Keys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
@@ -152,6 +155,41 @@ class GatewayIT {
 
 	private static void assertBackendReceivedNothing() {
 		assertThat(backend.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void theAccessLogHasOneJsonLinePerRequestWithoutTokenOrQuery(CapturedOutput output) {
+		String token = token();
+		this.client.get()
+			.uri("/api/items?access_token=query-secret")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.header("X-Request-Id", "access-log-ok")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.client.get().uri("/api/items").header("X-Request-Id", "access-log-refused").exchange().expectStatus()
+			.isUnauthorized();
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+			.until(() -> output.getOut().contains("\"requestId\":\"access-log-refused\""));
+		java.util.Map<String, String> lines = new java.util.HashMap<>();
+		for (String line : output.getOut().split("\n")) {
+			int start = line.indexOf("{\"time\"");
+			if (start >= 0 && line.contains("\"requestId\":\"access-log-")) {
+				java.util.Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder().build()
+					.readValue(line.substring(start), java.util.Map.class);
+				lines.put((String) json.get("requestId"), line.substring(start));
+				assertThat(json.get("method")).isEqualTo("GET");
+				assertThat(json.get("path")).isEqualTo("/api/items");
+				assertThat(json.get("route")).isEqualTo("items");
+			}
+		}
+		assertThat(lines).containsOnlyKeys("access-log-ok", "access-log-refused");
+		assertThat(lines.get("access-log-ok")).contains("\"status\":200", "\"subject\":\"alice\"", "\"upstreamMs\":",
+				"\"client\":\"");
+		assertThat(lines.get("access-log-refused")).contains("\"status\":401", "\"reason\":\"unauthorized\"")
+			.doesNotContain("upstreamMs");
+		assertThat(output.getOut()).doesNotContain(token).doesNotContain("query-secret");
 	}
 
 	@Test

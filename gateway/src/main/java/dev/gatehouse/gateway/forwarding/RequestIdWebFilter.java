@@ -5,11 +5,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
@@ -20,7 +19,7 @@ import org.springframework.web.server.WebFilterChain;
  * Gives every request an {@code X-Request-Id}: the client's if it is sane (1-128 of
  * {@code A-Z a-z 0-9 . _ -}), else a generated one. It is echoed on every response (errors
  * included), passed to the backend by {@link IdentityHeadersFilter} and written to the
- * access log ({@code dev.gatehouse.gateway.access}) when the response is committed.
+ * access log.
  */
 public final class RequestIdWebFilter implements WebFilter, Ordered {
 
@@ -33,9 +32,10 @@ public final class RequestIdWebFilter implements WebFilter, Ordered {
 	/** Runs first of all. */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
 
-	private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+	/** Completes on a {@code parallel} worker instead of the subscribing thread. */
+	private static final Mono<Void> COMPLETE_ELSEWHERE = Mono.<Void>empty().publishOn(Schedulers.parallel());
 
-	private static final Logger accessLog = LoggerFactory.getLogger("dev.gatehouse.gateway.access");
+	private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
 	@Override
 	public int getOrder() {
@@ -47,25 +47,25 @@ public final class RequestIdWebFilter implements WebFilter, Ordered {
 		ServerHttpRequest request = exchange.getRequest();
 		String requestId = saneOrGenerated(request.getHeaders().get(HEADER));
 		exchange.getAttributes().put(ATTRIBUTE, requestId);
-		long started = System.nanoTime();
 		exchange.getResponse().beforeCommit(() -> {
 			exchange.getResponse().getHeaders().set(HEADER, requestId);
-			if (accessLog.isInfoEnabled()) {
-				// the query string is left out: it may carry secrets a client put there
-				accessLog.info("{} {} {} {}ms requestId={}", request.getMethod(), request.getPath().value(),
-						(exchange.getResponse().getStatusCode() != null)
-								? exchange.getResponse().getStatusCode().value() : 200,
-						(System.nanoTime() - started) / 1_000_000, requestId);
-			}
 			return Mono.empty();
 		});
-		// Complete every exchange off the calling stack. Reactor Netty 1.3.6 can stop reading a
-		// keep-alive connection when a request that was buffered behind a still-terminating
-		// one is answered synchronously (reactor/reactor-netty#4361): the next request then
-		// hangs until the client gives up. Gatehouse answers refusals (401/403/404/400)
-		// synchronously, so it hands the completion signal to another thread; proxied
-		// requests complete on the backend client's event loop anyway.
-		return chain.filter(exchange).publishOn(Schedulers.parallel());
+		return chain.filter(exchange)
+			.onErrorResume((error) -> Mono.<Void>error(error).publishOn(Schedulers.parallel()))
+			.then(Mono.defer(() -> answeredByBackend(exchange) ? Mono.empty() : COMPLETE_ELSEWHERE));
+	}
+
+	/**
+	 * Whether a backend's response completes the exchange. Those complete on the backend client's event loop, after
+	 * the request was read. Everything else is answered by the gateway itself (refusals, 404, CORS preflights), often
+	 * synchronously, on the stack that read the request; Reactor Netty 1.3.6 can then stop reading a keep-alive
+	 * connection when that request had been buffered behind a still-terminating one (reactor/reactor-netty#4361),
+	 * and the next request hangs until the client gives up. So the gateway's own answers complete on another thread
+	 * (errors and the completion signal alike); proxied requests pay no thread hop.
+	 */
+	private static boolean answeredByBackend(ServerWebExchange exchange) {
+		return exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) != null;
 	}
 
 	/** @return the request id of the exchange, or {@code null} before this filter ran */

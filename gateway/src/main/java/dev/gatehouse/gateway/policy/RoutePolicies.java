@@ -59,16 +59,17 @@ public final class RoutePolicies {
 	 * routes that were not validated at start-up, e.g. added by a refresh)
 	 */
 	public RoutePolicy policyFor(Route route) {
-		Map<String, Object> metadata = route.getMetadata();
+		// Spring Cloud Gateway caches its Route objects and builds new ones on every refresh, so the Route instance
+		// itself marks the version (Route.getMetadata() wraps its map anew on each call: no identity to compare)
 		Parsed parsed = this.byRouteId.get(route.getId());
-		if (parsed == null || parsed.metadata() != metadata) {
-			parsed = new Parsed(metadata, this.parser.parse(metadata));
+		if (parsed == null || parsed.route() != route) {
+			parsed = new Parsed(route, this.parser.parse(route.getMetadata()));
 			this.byRouteId.put(route.getId(), parsed);
 		}
 		return parsed.policy();
 	}
 
-	private record Parsed(Map<String, Object> metadata, RoutePolicy policy) {
+	private record Parsed(Route route, RoutePolicy policy) {
 
 	}
 

@@ -34,6 +34,7 @@ public final class ProblemResponseWriter {
 		if (response.isCommitted()) {
 			return Mono.empty();
 		}
+		exchange.getAttributes().put(Problem.REASON_ATTRIBUTE, problem.type());
 		String requestId = RequestIdWebFilter.requestId(exchange);
 		byte[] body = JSON.writeValueAsBytes(problem.body(exchange.getRequest().getPath().value(), requestId));
 		response.setStatusCode(problem.status());

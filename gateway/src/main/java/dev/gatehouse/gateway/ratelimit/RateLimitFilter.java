@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,8 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 
 	private final AtomicLong lastWarning = new AtomicLong();
 
+	private final Map<String, LimitedRoute> limitedRoutes = new ConcurrentHashMap<>();
+
 	public RateLimitFilter(RoutePolicies policies, RateLimiterStore store, boolean denyOnStoreFailure,
 			ClientAddressResolver addresses, MeterRegistry meters, Clock clock) {
 		this.policies = policies;
@@ -79,19 +84,18 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 		for (RateLimit limit : limits) {
 			keys.add(key(limit, exchange, route));
 		}
-		HttpHeaders headers = new HttpHeaders();
-		headers.set(RateLimitHeaders.POLICY, RateLimitHeaders.policy(limits));
+		LimitedRoute limited = limitedRoute(route, limits);
 		return this.store.consume(route.getId(), limits, keys)
-			.map((decision) -> {
-				headers.set(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(limits, decision));
-				return decision;
-			})
-			.map(Outcome::decided)
-			.onErrorResume((ex) -> Mono.just(storeFailure(route, ex)))
+			.map((decision) -> new Outcome(decision, decision.allowed() ? limited.allowed() : limited.limited()))
+			.onErrorResume((ex) -> Mono.just(storeFailure(route, limited, ex)))
 			.flatMap((outcome) -> {
 				// set by the gateway itself, so the problem writer keeps them on error responses too
-				exchange.getResponse().getHeaders().addAll(headers);
-				count(route, outcome.name());
+				HttpHeaders headers = exchange.getResponse().getHeaders();
+				headers.set(RateLimitHeaders.POLICY, limited.policyHeader());
+				if (outcome.decision() != null) {
+					headers.set(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(limits, outcome.decision()));
+				}
+				outcome.counter().increment();
 				if (outcome.decision() != null && !outcome.decision().allowed()) {
 					return Mono.error(new RateLimitedException(RateLimitHeaders.retryAfter(limits, outcome.decision())));
 				}
@@ -100,6 +104,18 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 				}
 				return chain.filter(exchange);
 			});
+	}
+
+	/** What is fixed for a route version: its policy header and its counters, built once, not per request. */
+	private LimitedRoute limitedRoute(Route route, List<RateLimit> limits) {
+		LimitedRoute limited = this.limitedRoutes.get(route.getId());
+		if (limited == null || limited.limits() != limits) {
+			limited = new LimitedRoute(limits, RateLimitHeaders.policy(limits), counter(route, "allowed"),
+					counter(route, "limited"), counter(route, "store_failure_allowed"),
+					counter(route, "store_failure_denied"));
+			this.limitedRoutes.put(route.getId(), limited);
+		}
+		return limited;
 	}
 
 	private String key(RateLimit limit, ServerWebExchange exchange, Route route) {
@@ -114,7 +130,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 		};
 	}
 
-	private Outcome storeFailure(Route route, Throwable ex) {
+	private Outcome storeFailure(Route route, LimitedRoute limited, Throwable ex) {
 		this.meters.counter("gatehouse.gateway.ratelimit.store.failures").increment();
 		log.debug("Rate-limit store failure on route {}", route.getId(), ex);
 		long now = this.clock.millis();
@@ -124,18 +140,19 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 					+ "in gatehouse.gateway.ratelimit.store.failures and logged at most every {}s", ex.getClass().getSimpleName(),
 					route.getId(), this.denyOnStoreFailure ? "refusing" : "admitting", WARN_INTERVAL.toSeconds());
 		}
-		return new Outcome(null, this.denyOnStoreFailure ? "store_failure_denied" : "store_failure_allowed");
+		return new Outcome(null, this.denyOnStoreFailure ? limited.storeFailureDenied() : limited.storeFailureAllowed());
 	}
 
-	private void count(Route route, String outcome) {
-		this.meters.counter("gatehouse.gateway.ratelimit.requests", "route", route.getId(), "outcome", outcome).increment();
+	private Counter counter(Route route, String outcome) {
+		return this.meters.counter("gatehouse.gateway.ratelimit.requests", "route", route.getId(), "outcome", outcome);
 	}
 
-	private record Outcome(RateLimitDecision decision, String name) {
+	private record Outcome(RateLimitDecision decision, Counter counter) {
 
-		static Outcome decided(RateLimitDecision decision) {
-			return new Outcome(decision, decision.allowed() ? "allowed" : "limited");
-		}
+	}
+
+	private record LimitedRoute(List<RateLimit> limits, String policyHeader, Counter allowed, Counter limited,
+			Counter storeFailureAllowed, Counter storeFailureDenied) {
 
 	}
 

@@ -1,11 +1,11 @@
 package dev.gatehouse.gateway.security;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -24,7 +24,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
 
 	private final Clock clock;
 
-	private final Cache<String, VerifiedToken> cache;
+	private final Cache<TokenDigest, VerifiedToken> cache;
 
 	public CachingTokenVerifier(TokenVerifier delegate, Clock clock, long maximumSize) {
 		this.delegate = delegate;
@@ -34,7 +34,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
 
 	@Override
 	public Mono<VerifiedToken> verify(String token) {
-		String key = sha256(token);
+		TokenDigest key = TokenDigest.of(token);
 		VerifiedToken cached = this.cache.getIfPresent(key);
 		if (cached != null) {
 			if (this.clock.instant().isBefore(cached.expiresAt())) {
@@ -51,32 +51,57 @@ public final class CachingTokenVerifier implements TokenVerifier {
 		return this.cache.estimatedSize();
 	}
 
-	static String sha256(String token) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+	/**
+	 * The SHA-256 of a token, as four longs: the cache key, so the token itself is never kept, and neither encoded
+	 * nor wrapped per request.
+	 */
+	record TokenDigest(long a, long b, long c, long d) {
+
+		private static final MessageDigest PROTOTYPE = sha256();
+
+		static TokenDigest of(String token) {
+			byte[] digest = newDigest().digest(token.getBytes(StandardCharsets.US_ASCII));
+			ByteBuffer bytes = ByteBuffer.wrap(digest);
+			return new TokenDigest(bytes.getLong(), bytes.getLong(), bytes.getLong(), bytes.getLong());
 		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+
+		/** Cloning a digest skips the provider lookup {@code getInstance} does on every call. */
+		private static MessageDigest newDigest() {
+			try {
+				return (MessageDigest) PROTOTYPE.clone();
+			}
+			catch (CloneNotSupportedException ex) {
+				return sha256();
+			}
 		}
+
+		private static MessageDigest sha256() {
+			try {
+				return MessageDigest.getInstance("SHA-256");
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+			}
+		}
+
 	}
 
 	/** Entry lifetime: until the token's {@code exp} as seen by the injected clock. */
-	private record UntilTokenExpiry(Clock clock) implements Expiry<String, VerifiedToken> {
+	private record UntilTokenExpiry(Clock clock) implements Expiry<TokenDigest, VerifiedToken> {
 
 		@Override
-		public long expireAfterCreate(String key, VerifiedToken value, long currentTime) {
+		public long expireAfterCreate(TokenDigest key, VerifiedToken value, long currentTime) {
 			Duration left = Duration.between(this.clock.instant(), value.expiresAt());
 			return left.isNegative() ? 0 : left.toNanos();
 		}
 
 		@Override
-		public long expireAfterUpdate(String key, VerifiedToken value, long currentTime, long currentDuration) {
+		public long expireAfterUpdate(TokenDigest key, VerifiedToken value, long currentTime, long currentDuration) {
 			return expireAfterCreate(key, value, currentTime);
 		}
 
 		@Override
-		public long expireAfterRead(String key, VerifiedToken value, long currentTime, long currentDuration) {
+		public long expireAfterRead(TokenDigest key, VerifiedToken value, long currentTime, long currentDuration) {
 			return currentDuration;
 		}
 

@@ -42,10 +42,19 @@ class BearerTokenExtractorTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "Bearer ", "Bearer  abc", "Bearer abc def", "Bearer abc,def", "Bearer a\"b", "Bearer=abc",
-			"Bearerabc.def" })
+			"Bearerabc.def", "Bearer ==", "Bearer abc=def", "Bearer abc ", "Bearer abc\n", "Bearer\tabc", "Bearer ab\u00e9" })
 	void rejectsMalformedBearerCredentials(String value) {
 		MockServerHttpRequest request = MockServerHttpRequest.get("/").header(HttpHeaders.AUTHORIZATION, value).build();
 		assertThatThrownBy(() -> this.extractor.extract(request)).isInstanceOf(TokenRejectedException.class);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "a", "abc.DEF-ghi_jkl~mno+pqr/stu", "abc==", "a.b.c=" })
+	void acceptsEveryB64TokenCharacterAndTrailingPadding(String token) {
+		MockServerHttpRequest request = MockServerHttpRequest.get("/")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.build();
+		assertThat(this.extractor.extract(request)).isEqualTo(token);
 	}
 
 	@Test

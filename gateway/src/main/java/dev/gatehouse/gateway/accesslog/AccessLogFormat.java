@@ -1,0 +1,138 @@
+package dev.gatehouse.gateway.accesslog;
+
+import java.time.Instant;
+
+/**
+ * Renders an {@link AccessLogEntry} as one line: a JSON object, or text. Runs on the access log's writer thread,
+ * never on a request's.
+ */
+final class AccessLogFormat {
+
+	private AccessLogFormat() {
+	}
+
+	static String format(AccessLogEntry entry, AccessLogProperties.Format format) {
+		return (format == AccessLogProperties.Format.TEXT) ? text(entry) : json(entry);
+	}
+
+	static String json(AccessLogEntry entry) {
+		StringBuilder out = new StringBuilder(256).append('{');
+		string(out, "time", Instant.ofEpochMilli(entry.time()).toString());
+		string(out, "requestId", entry.requestId());
+		string(out, "traceId", entry.traceId());
+		string(out, "method", entry.method());
+		string(out, "path", entry.path());
+		string(out, "route", entry.route());
+		number(out, "status", entry.status());
+		millis(out, "durationMs", entry.durationNanos());
+		if (entry.upstreamNanos() >= 0) {
+			millis(out, "upstreamMs", entry.upstreamNanos());
+		}
+		if (entry.bytes() >= 0) {
+			number(out, "bytes", entry.bytes());
+		}
+		string(out, "client", entry.client());
+		string(out, "subject", entry.subject());
+		string(out, "clientId", entry.clientId());
+		string(out, "reason", entry.reason());
+		return out.append('}').toString();
+	}
+
+	static String text(AccessLogEntry entry) {
+		StringBuilder out = new StringBuilder(160);
+		out.append(entry.method()).append(' ').append(printable(entry.path())).append(' ').append(entry.status())
+			.append(' ');
+		appendMillis(out, entry.durationNanos());
+		out.append("ms requestId=").append(entry.requestId());
+		pair(out, "route", entry.route());
+		if (entry.upstreamNanos() >= 0) {
+			out.append(" upstreamMs=");
+			appendMillis(out, entry.upstreamNanos());
+		}
+		if (entry.bytes() >= 0) {
+			out.append(" bytes=").append(entry.bytes());
+		}
+		pair(out, "client", entry.client());
+		pair(out, "subject", entry.subject());
+		pair(out, "clientId", entry.clientId());
+		pair(out, "reason", entry.reason());
+		pair(out, "traceId", entry.traceId());
+		return out.toString();
+	}
+
+	private static void pair(StringBuilder out, String name, String value) {
+		if (value != null) {
+			out.append(' ').append(name).append('=').append(printable(value));
+		}
+	}
+
+	/** Text lines are split on whitespace by whoever reads them: no control characters, no spaces inside a value. */
+	private static String printable(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c <= ' ' || c == 0x7f) {
+				StringBuilder out = new StringBuilder(value.length());
+				for (int j = 0; j < value.length(); j++) {
+					char d = value.charAt(j);
+					out.append((d <= ' ' || d == 0x7f) ? '_' : d);
+				}
+				return out.toString();
+			}
+		}
+		return value;
+	}
+
+	private static void string(StringBuilder out, String name, String value) {
+		if (value == null) {
+			return;
+		}
+		separator(out).append('"').append(name).append("\":\"");
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			switch (c) {
+				case '"' -> out.append("\\\"");
+				case '\\' -> out.append("\\\\");
+				case '\n' -> out.append("\\n");
+				case '\r' -> out.append("\\r");
+				case '\t' -> out.append("\\t");
+				default -> {
+					if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) || c == '\u2028' || c == '\u2029') {
+						out.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						out.append(c);
+					}
+				}
+			}
+		}
+		out.append('"');
+	}
+
+	private static void number(StringBuilder out, String name, long value) {
+		separator(out).append('"').append(name).append("\":").append(value);
+	}
+
+	private static void millis(StringBuilder out, String name, long nanos) {
+		separator(out).append('"').append(name).append("\":");
+		appendMillis(out, nanos);
+	}
+
+	/** Milliseconds with three decimals (microsecond resolution). */
+	private static void appendMillis(StringBuilder out, long nanos) {
+		long micros = Math.max(nanos, 0) / 1_000;
+		out.append(micros / 1_000).append('.');
+		long fraction = micros % 1_000;
+		if (fraction < 100) {
+			out.append('0');
+		}
+		if (fraction < 10) {
+			out.append('0');
+		}
+		out.append(fraction);
+	}
+
+	private static StringBuilder separator(StringBuilder out) {
+		return (out.charAt(out.length() - 1) == '{') ? out : out.append(',');
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.gatehouse.gateway.accesslog;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
+import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
+import dev.gatehouse.gateway.problem.Problem;
+import dev.gatehouse.gateway.security.VerifiedToken;
+
+/**
+ * Takes one access log entry per request when its response is committed (gateway-made errors included) and hands it
+ * to the {@link AccessLogWriter}; the request thread only collects values it already has.
+ */
+public final class AccessLogWebFilter implements WebFilter, Ordered {
+
+	/** Right after {@link RequestIdWebFilter}, so the request id exists and every answer is seen. */
+	public static final int ORDER = RequestIdWebFilter.ORDER + 1;
+
+	private final AccessLogWriter writer;
+
+	private final Clock clock;
+
+	public AccessLogWebFilter(AccessLogWriter writer, Clock clock) {
+		this.writer = writer;
+		this.clock = clock;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (!this.writer.enabled()) {
+			return chain.filter(exchange);
+		}
+		long started = System.nanoTime();
+		exchange.getResponse().beforeCommit(() -> {
+			this.writer.record(entry(exchange, started, System.nanoTime()));
+			return Mono.empty();
+		});
+		return chain.filter(exchange);
+	}
+
+	private AccessLogEntry entry(ServerWebExchange exchange, long started, long committed) {
+		ServerHttpRequest request = exchange.getRequest();
+		ServerHttpResponse response = exchange.getResponse();
+		HttpStatusCode status = response.getStatusCode();
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		Long upstreamStarted = exchange.getAttribute(UpstreamTimingFilter.STARTED);
+		VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
+		InetSocketAddress peer = request.getRemoteAddress();
+		// the path without the query: a query string may carry secrets a client put there
+		return new AccessLogEntry(this.clock.millis(), RequestIdWebFilter.requestId(exchange), null,
+				request.getMethod().name(), request.getPath().value(), (route != null) ? route.getId() : null,
+				(status != null) ? status.value() : 200, committed - started,
+				(upstreamStarted != null) ? committed - upstreamStarted : -1, response.getHeaders().getContentLength(),
+				(peer != null && peer.getAddress() != null) ? peer.getAddress().getHostAddress() : null,
+				(identity != null) ? identity.subject() : null, (identity != null) ? identity.clientId() : null,
+				exchange.getAttribute(Problem.REASON_ATTRIBUTE));
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.gatehouse.gateway.accesslog;
+
+import java.time.Duration;
+import java.util.List;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class AccessLogWriterTests {
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+	private final Logger logger = new LoggerContext().getLogger(AccessLogWriter.LOGGER);
+
+	private AccessLogWriter writer;
+
+	AccessLogWriterTests() {
+		this.lines.start();
+		this.logger.addAppender(this.lines);
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.writer != null) {
+			this.writer.stop();
+		}
+	}
+
+	@Test
+	void aFullQueueDropsAndCountsInsteadOfWaiting() {
+		this.writer = writer(16);
+		for (int i = 0; i < 20; i++) {
+			this.writer.record(entry("req-" + i));
+		}
+		assertThat(this.writer.queued()).isEqualTo(16);
+		assertThat(this.meters.counter("gatehouse.gateway.access_log.dropped").count()).isEqualTo(4);
+		assertThat(this.writer.drain()).isEqualTo(16);
+		assertThat(messages()).hasSize(16).first().asString().contains("\"requestId\":\"req-0\"");
+		this.writer.record(entry("req-after"));
+		assertThat(this.writer.queued()).isEqualTo(1);
+	}
+
+	@Test
+	void theWriterThreadWritesQueuedLinesInOrderAndFlushesThemOnStop() {
+		this.writer = writer(64);
+		this.writer.start();
+		this.writer.record(entry("first"));
+		this.writer.record(entry("second"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> messages().size() == 2);
+		assertThat(messages().get(0)).contains("\"requestId\":\"first\"");
+		assertThat(messages().get(1)).contains("\"requestId\":\"second\"");
+		assertThat(Thread.getAllStackTraces().keySet()).anyMatch((t) -> t.getName().equals("gatehouse-access-log"));
+		this.writer.record(entry("last"));
+		this.writer.stop();
+		assertThat(this.writer.isRunning()).isFalse();
+		assertThat(messages()).hasSize(3);
+		assertThat(messages().get(2)).contains("\"requestId\":\"last\"");
+	}
+
+	private AccessLogWriter writer(int capacity) {
+		return new AccessLogWriter(this.logger, new AccessLogProperties(true, AccessLogProperties.Format.JSON, capacity),
+				this.meters);
+	}
+
+	private List<String> messages() {
+		return this.lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+	}
+
+	private static AccessLogEntry entry(String requestId) {
+		return new AccessLogEntry(0, requestId, null, "GET", "/x", null, 200, 0, -1, -1, null, null, null, null);
+	}
+
+}
