@@ -54,7 +54,7 @@ class IdentityHeadersFilterTests {
 	void rolesAndScopesAreJoinedOncePerVerifiedTokenNotPerRequest() {
 		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api"));
 		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
-		HttpHeaders out = new IdentityHeadersFilter("").filter(exchange.getRequest().getHeaders(), exchange);
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.getFirst("X-Auth-Roles")).isSameAs(ALICE.rolesHeader());
 		assertThat(out.getFirst("X-Auth-Scopes")).isSameAs(ALICE.scopesHeader());
 	}

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RoutePoliciesTests {
 
-	private final RoutePolicies policies = new RoutePolicies();
+	private final RoutePolicies policies = new RoutePolicies(List.of());
 
 	@Test
 	void aRouteIsParsedOnceAndItsPolicyServedFromThenOn() {
