@@ -91,10 +91,8 @@ class RevocationController {
 		String bearer = BearerAuthenticator.bearerToken(request);
 		String refresh;
 		try {
-			refresh = this.cookie.read(request);
-			if (refresh != null) {
-				this.cookie.checkOrigin(request);
-			}
+			// a bearer logout that does not ask for browser mode leaves the cookie alone (it is cleared all the same)
+			refresh = (bearer != null && !this.cookie.isCookieMode(request)) ? null : this.cookie.spend(request);
 		}
 		catch (OAuthException ex) {
 			// outside the token endpoint refusals are problem details

@@ -27,9 +27,6 @@ class TokenController {
 
 	static final String PATH = "/token";
 
-	/** Browser mode: the refresh token travels in an HttpOnly cookie, never in the body. */
-	static final String DELIVERY_HEADER = "X-Token-Delivery";
-
 	private static final int MAX_PARAMETER_LENGTH = 4096;
 
 	private final TokenGrants grants;
@@ -60,7 +57,7 @@ class TokenController {
 			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing grant_type");
 		}
 		Client client = this.clients.identify(request.getHeader(HttpHeaders.AUTHORIZATION), form.get("client_id"));
-		boolean cookieMode = "cookie".equalsIgnoreCase(request.getHeader(DELIVERY_HEADER));
+		boolean cookieMode = this.cookie.isCookieMode(request);
 		TokenResponse response = switch (grantType) {
 			case TokenGrants.PASSWORD -> {
 				String username = required(form, "username");
@@ -73,12 +70,16 @@ class TokenController {
 			}
 			case TokenGrants.REFRESH_TOKEN -> {
 				String refreshToken = form.get("refresh_token");
+				if (refreshToken != null && this.cookie.read(request) != null) {
+					throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
+							"Send the refresh token as refresh_token or as the cookie, not both");
+				}
 				if (refreshToken == null) {
-					refreshToken = this.cookie.read(request);
+					// spent only in browser mode, so the new refresh token goes back as the cookie too
+					refreshToken = this.cookie.spend(request);
 					if (refreshToken == null) {
 						throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing refresh_token");
 					}
-					this.cookie.checkOrigin(request);
 				}
 				yield this.grants.refresh(client, refreshToken, form.get("scope"));
 			}

@@ -300,6 +300,7 @@ class TokenEndpointTests extends MockMvcTestSupport {
 		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.cookie(new jakarta.servlet.http.Cookie("refresh_token", (String) tokens.get("refresh_token")))
 			.header(HttpHeaders.ORIGIN, "https://evil.example")
+			.header("X-Token-Delivery", "cookie")
 			.param("grant_type", "refresh_token"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_request"));
