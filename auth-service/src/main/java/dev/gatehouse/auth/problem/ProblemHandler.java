@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.gatehouse.auth.token.InvalidAccessTokenException;
+import dev.gatehouse.auth.user.PasswordHasher;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -43,6 +44,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, ex.getMessage());
 		problem.setTitle("Unauthorized");
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, challenge).body(problem);
+	}
+
+	@ExceptionHandler(PasswordHasher.BusyException.class)
+	ResponseEntity<ProblemDetail> hashingBusy(PasswordHasher.BusyException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("Service Unavailable");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Integer.toString(PasswordHasher.BusyException.RETRY_AFTER_SECONDS))
+			.body(problem);
 	}
 
 	/** Tomcat refuses to decode a malformed query string or form body. */

@@ -56,7 +56,7 @@ class RevocationController {
 	@Operation(summary = "Revoke a refresh or access token (RFC 7009)")
 	ResponseEntity<Void> revoke(HttpServletRequest request) {
 		Map<String, String> form = TokenController.form(request);
-		Client client = this.clients.identify(request.getHeader(HttpHeaders.AUTHORIZATION), form.get("client_id"));
+		Client client = this.clients.identify(request, form.get("client_id"));
 		String token = form.get("token");
 		if (token == null) {
 			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing token");

@@ -56,7 +56,7 @@ class TokenController {
 		if (grantType == null) {
 			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing grant_type");
 		}
-		Client client = this.clients.identify(request.getHeader(HttpHeaders.AUTHORIZATION), form.get("client_id"));
+		Client client = this.clients.identify(request, form.get("client_id"));
 		boolean cookieMode = this.cookie.isCookieMode(request);
 		TokenResponse response = switch (grantType) {
 			case TokenGrants.PASSWORD -> {

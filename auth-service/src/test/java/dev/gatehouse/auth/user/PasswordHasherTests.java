@@ -1,13 +1,17 @@
 package dev.gatehouse.auth.user;
 
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class PasswordHasherTests {
 
-	private final PasswordHasher hasher = new PasswordHasher();
+	private final PasswordHasher hasher = new PasswordHasher(new Semaphore(2), Duration.ofMillis(500));
 
 	@Test
 	void hashesWithBcryptAtCostTenOrMore() {
@@ -39,6 +43,21 @@ class PasswordHasherTests {
 	@Test
 	void noHashMeansNoMatchButTheSameWork() {
 		assertThat(this.hasher.matches("anything", null)).isFalse();
+	}
+
+	@Test
+	void withEverySlotTakenHashingGivesUpAfterTheWaitInsteadOfQueueing() {
+		Semaphore slots = new Semaphore(1);
+		PasswordHasher bounded = new PasswordHasher(slots, Duration.ZERO);
+		String hash = bounded.hash("secret");
+		assertThat(slots.availablePermits()).as("a finished hash frees its slot").isEqualTo(1);
+		slots.acquireUninterruptibly();
+		assertThatExceptionOfType(PasswordHasher.BusyException.class).isThrownBy(() -> bounded.matches("secret", hash));
+		assertThatExceptionOfType(PasswordHasher.BusyException.class).isThrownBy(() -> bounded.matches("secret", null));
+		assertThatExceptionOfType(PasswordHasher.BusyException.class).isThrownBy(() -> bounded.hash("secret"));
+		slots.release();
+		assertThat(bounded.matches("secret", hash)).isTrue();
+		assertThat(slots.availablePermits()).isEqualTo(1);
 	}
 
 }
