@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest {@code X-Forwarded-For}
  * entry that is not itself a trusted proxy. A client can prepend what it likes to {@code X-Forwarded-For}; walking
- * from the right stops at the first address a trusted proxy vouched for.
+ * from the right stops at the first address a trusted proxy vouched for. {@link TrustedProxyFilter} makes it every
+ * request's remote address.
  */
 @Component
 class ClientAddressResolver {

@@ -36,13 +36,10 @@ class ClientRegistry {
 
 	private final LoginThrottle throttle;
 
-	private final ClientAddressResolver addresses;
-
 	ClientRegistry(AuthProperties properties, PasswordHasher hasher,
-			@Qualifier(LoginThrottleConfiguration.CLIENT_AUTH) LoginThrottle throttle, ClientAddressResolver addresses) {
+			@Qualifier(LoginThrottleConfiguration.CLIENT_AUTH) LoginThrottle throttle) {
 		this.hasher = hasher;
 		this.throttle = throttle;
-		this.addresses = addresses;
 		Map<String, Client> byId = new LinkedHashMap<>();
 		List<Client> configured = properties.clients();
 		for (int i = 0; i < configured.size(); i++) {
@@ -61,6 +58,7 @@ class ClientRegistry {
 	/**
 	 * Identifies the client of a request: HTTP Basic credentials (form-urlencoded, then base64) authenticate a
 	 * confidential client; otherwise {@code client_id} (default {@value #DEFAULT_PUBLIC_CLIENT}) names a public one.
+	 * The request's remote address is the client address ({@link TrustedProxyFilter}).
 	 */
 	Client identify(HttpServletRequest request, String clientIdParameter) {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -68,7 +66,7 @@ class ClientRegistry {
 			String[] credentials = basicCredentials(authorization.substring(6).trim());
 			Client client = this.clients.get(credentials[0]);
 			String subject = (client != null) ? client.clientId() : UNKNOWN_CLIENT;
-			try (LoginThrottle.Attempt attempt = this.throttle.reserve(subject, this.addresses.resolve(request))) {
+			try (LoginThrottle.Attempt attempt = this.throttle.reserve(subject, request.getRemoteAddr())) {
 				// hash even for an unknown client, so that a miss costs what a hit costs
 				boolean matches = this.hasher.matches(credentials[1], (client != null) ? client.clientSecret() : null);
 				if (client == null || client.isPublic() || !matches) {

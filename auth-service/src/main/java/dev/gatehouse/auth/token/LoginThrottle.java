@@ -88,12 +88,13 @@ class LoginThrottle {
 		Duration wait = reserveLocally(key);
 		boolean reservedShared = false;
 		if (wait.isZero()) {
+			// null: no Redis, or Redis failing (this instance's count decides)
 			Duration everywhere = shared((store) -> store.reserve(this.name, key, this.maxFailures, this.window), null);
-			if (everywhere != null && !everywhere.isZero()) {
+			reservedShared = Duration.ZERO.equals(everywhere);
+			if (everywhere != null && !reservedShared) {
 				releaseLocally(key);
 				wait = everywhere;
 			}
-			reservedShared = (everywhere != null && everywhere.isZero());
 		}
 		if (!wait.isZero()) {
 			HttpHeaders headers = new HttpHeaders();

@@ -33,15 +33,12 @@ class TokenController {
 
 	private final ClientRegistry clients;
 
-	private final ClientAddressResolver addresses;
-
 	private final RefreshCookie cookie;
 
 
-	TokenController(TokenGrants grants, ClientRegistry clients, ClientAddressResolver addresses, RefreshCookie cookie) {
+	TokenController(TokenGrants grants, ClientRegistry clients, RefreshCookie cookie) {
 		this.grants = grants;
 		this.clients = clients;
-		this.addresses = addresses;
 		this.cookie = cookie;
 	}
 
@@ -66,7 +63,8 @@ class TokenController {
 					throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
 							"Passwords are limited to " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes");
 				}
-				yield this.grants.password(client, username, password, form.get("scope"), this.addresses.resolve(request));
+				// TrustedProxyFilter made the remote address the client's
+				yield this.grants.password(client, username, password, form.get("scope"), request.getRemoteAddr());
 			}
 			case TokenGrants.REFRESH_TOKEN -> {
 				String refreshToken = form.get("refresh_token");

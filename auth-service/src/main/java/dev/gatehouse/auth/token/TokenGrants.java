@@ -60,8 +60,8 @@ class TokenGrants {
 	private final Counter reuseDetected;
 
 	TokenGrants(UserService users, RefreshTokenStore refreshTokens, AccessTokenIssuer issuer,
-			RevocationService revocations, @Qualifier(LoginThrottleConfiguration.LOGIN) LoginThrottle throttle, TransactionTemplate transaction,
-			AuthProperties properties, Clock clock, MeterRegistry meters) {
+			RevocationService revocations, @Qualifier(LoginThrottleConfiguration.LOGIN) LoginThrottle throttle,
+			TransactionTemplate transaction, AuthProperties properties, Clock clock, MeterRegistry meters) {
 		this.users = users;
 		this.refreshTokens = refreshTokens;
 		this.issuer = issuer;
