@@ -28,12 +28,12 @@ import org.springframework.validation.annotation.Validated;
  * @param dataDir where the default file database and the demo signing key live
  * @param cookiePath {@code Path} of the {@code refresh_token} cookie in browser mode
  * @param cookieSecure whether the refresh cookie carries {@code Secure} (only the demo turns it off)
- * @param allowedOrigins browser origins allowed to use the refresh cookie (an {@code Origin} outside them is refused)
+ * @param allowedOrigins browser origins allowed to spend the refresh cookie; when empty, the service's own origin only
  * @param signing the signing keys
  * @param loginThrottle failed-login throttling per username and client address
  * @param clientAuthThrottle failed client authentication (HTTP Basic) throttling per client and client address
  * @param passwordHashing how many password hashes (BCrypt) run at once
- * @param trustedProxies addresses or CIDR ranges whose {@code X-Forwarded-For} is believed
+ * @param trustedProxies addresses or CIDR ranges whose {@code X-Forwarded-*} headers are believed (the gateway)
  * @param clients the registered OAuth clients
  * @param bootstrap the first administrator, created once when no user exists
  */

@@ -19,10 +19,12 @@ import dev.gatehouse.auth.support.TestUsers;
 import dev.gatehouse.auth.user.PasswordHasher;
 import dev.gatehouse.auth.user.UserService;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -47,6 +49,9 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 
 	@MockitoSpyBean
 	PasswordHasher hasher;
+
+	@Autowired
+	TransactionTemplate transaction;
 
 	@Test
 	void concurrentWrongPasswordsCheckAtMostMaxFailuresPasswords() throws Exception {
@@ -105,6 +110,46 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 		assertThat(JsonPath.<List<String>>read(payload(accessToken), "$.roles")).containsExactly("user");
 		this.mvc.perform(get("/admin/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken))
 			.andExpect(status().isForbidden());
+	}
+
+	@Test
+	void aLoginIssuingWhileADemotionIsUncommittedWaitsForItAndIssuesTheNewRoles() throws Exception {
+		String user = this.users.create(uniqueName("uma"), "user", "admin");
+		CountDownLatch demoted = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		ExecutorService admin = Executors.newSingleThreadExecutor();
+		try {
+			// the demotion locks the user's row and holds it, uncommitted, until the login is blocked on it
+			Future<?> demotion = admin.submit(() -> this.transaction.executeWithoutResult((status) -> {
+				this.userService.update(user, new UserService.UserChanges(List.of("user"), null, null, null, null));
+				demoted.countDown();
+				try {
+					commit.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}));
+			assertThat(demoted.await(30, TimeUnit.SECONDS)).isTrue();
+			Thread login = Thread.currentThread();
+			Thread committer = new Thread(() -> {
+				// commit once the login waits for the row lock (it has read the old roles without waiting by then)
+				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+				while (login.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+					java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+				}
+				commit.countDown();
+			});
+			committer.start();
+			String accessToken = JsonPath.read(this.mvc.perform(passwordGrant(user, TestUsers.PASSWORD))
+				.andExpect(status().isOk()).andReturn().getResponse().getContentAsString(), "$.access_token");
+			demotion.get(30, TimeUnit.SECONDS);
+			assertThat(JsonPath.<List<String>>read(payload(accessToken), "$.roles")).containsExactly("user");
+		}
+		finally {
+			commit.countDown();
+			admin.shutdownNow();
+		}
 	}
 
 	@Test
