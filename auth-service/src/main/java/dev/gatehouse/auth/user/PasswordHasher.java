@@ -8,8 +8,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.gatehouse.auth.AuthProperties;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -42,15 +47,21 @@ public class PasswordHasher {
 
 	private final long maxWaitNanos;
 
+	private final Counter refused;
+
 	@Autowired
-	PasswordHasher(AuthProperties properties) {
-		this(new Semaphore(slots(properties.passwordHashing())), properties.passwordHashing().maxWait());
+	PasswordHasher(AuthProperties properties, ObjectProvider<MeterRegistry> meters) {
+		this(new Semaphore(slots(properties.passwordHashing())), properties.passwordHashing().maxWait(),
+				meters.getIfAvailable(SimpleMeterRegistry::new));
 	}
 
 	@SuppressWarnings("deprecation")
-	PasswordHasher(Semaphore slots, Duration maxWait) {
+	PasswordHasher(Semaphore slots, Duration maxWait, MeterRegistry meters) {
 		this.slots = slots;
 		this.maxWaitNanos = maxWait.toNanos();
+		this.refused = Counter.builder("gatehouse.auth.password-hashing.refused")
+			.description("Password checks and hashes refused (503) because every hashing slot stayed taken for max-wait")
+			.register(meters);
 		this.encoder = new DelegatingPasswordEncoder("bcrypt",
 				Map.of("bcrypt", new BCryptPasswordEncoder(BCRYPT_COST),
 						"pbkdf2@SpringSecurity_v5_8", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
@@ -86,6 +97,7 @@ public class PasswordHasher {
 	private <T> T inSlot(Supplier<T> hashing) {
 		try {
 			if (!this.slots.tryAcquire(this.maxWaitNanos, TimeUnit.NANOSECONDS)) {
+				this.refused.increment();
 				throw new BusyException();
 			}
 		}
