@@ -10,7 +10,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.PropertyBindingException;
 
 import dev.gatehouse.auth.token.InvalidAccessTokenException;
-import dev.gatehouse.auth.user.PasswordHasher;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -37,7 +36,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> apiException(ApiException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
 		problem.setTitle(ex.title());
-		return ResponseEntity.status(ex.status()).body(problem);
+		return ResponseEntity.status(ex.status()).headers(ex.headers()).body(problem);
 	}
 
 	@ExceptionHandler(InvalidAccessTokenException.class)
@@ -47,15 +46,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, ex.getMessage());
 		problem.setTitle("Unauthorized");
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, challenge).body(problem);
-	}
-
-	@ExceptionHandler(PasswordHasher.BusyException.class)
-	ResponseEntity<ProblemDetail> hashingBusy(PasswordHasher.BusyException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-		problem.setTitle("Service Unavailable");
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, Integer.toString(PasswordHasher.BusyException.RETRY_AFTER_SECONDS))
-			.body(problem);
 	}
 
 	/** Tomcat refuses to decode a malformed query string or form body. */

@@ -51,9 +51,7 @@ public class OAuthException extends RuntimeException {
 
 	/** Password hashing is saturated: 503 with {@code Retry-After}. */
 	public static OAuthException busy(PasswordHasher.BusyException ex) {
-		HttpHeaders headers = new HttpHeaders();
-		headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(PasswordHasher.BusyException.RETRY_AFTER_SECONDS));
-		return new OAuthException(HttpStatus.SERVICE_UNAVAILABLE, TEMPORARILY_UNAVAILABLE, ex.getMessage(), headers);
+		return new OAuthException(ex.status(), TEMPORARILY_UNAVAILABLE, ex.getMessage(), ex.headers());
 	}
 
 	public HttpStatus status() {

@@ -13,9 +13,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.gatehouse.auth.AuthProperties;
+import dev.gatehouse.auth.problem.ApiException;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.NoOpPasswordEncoder;
@@ -117,14 +120,21 @@ public class PasswordHasher {
 		return this.encoder.upgradeEncoding(hash);
 	}
 
-	/** Every hashing slot stayed taken for {@code max-wait}: answer 503 with {@code Retry-After}. */
-	public static final class BusyException extends RuntimeException {
+	/** Every hashing slot stayed taken for {@code max-wait}: 503 with {@code Retry-After}. */
+	public static final class BusyException extends ApiException {
 
 		/** What the 503 tells the caller to wait, in seconds. */
 		public static final int RETRY_AFTER_SECONDS = 1;
 
 		public BusyException() {
-			super("Too many password checks at once; try again shortly", null, false, false);
+			super(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable", "Too many password checks at once; try again shortly",
+					retryAfter());
+		}
+
+		private static HttpHeaders retryAfter() {
+			HttpHeaders headers = new HttpHeaders();
+			headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
+			return headers;
 		}
 
 	}
