@@ -28,10 +28,12 @@ import org.springframework.validation.annotation.Validated;
  * @param dataDir where the default file database and the demo signing key live
  * @param cookiePath {@code Path} of the {@code refresh_token} cookie in browser mode
  * @param cookieSecure whether the refresh cookie carries {@code Secure} (only the demo turns it off)
- * @param allowedOrigins browser origins allowed to use the refresh cookie (an {@code Origin} outside them is refused)
+ * @param allowedOrigins browser origins allowed to spend the refresh cookie; when empty, the service's own origin only
  * @param signing the signing keys
  * @param loginThrottle failed-login throttling per username and client address
- * @param trustedProxies addresses or CIDR ranges whose {@code X-Forwarded-For} is believed
+ * @param clientAuthThrottle failed client authentication (HTTP Basic) throttling per client and client address
+ * @param passwordHashing how many password hashes (BCrypt) run at once
+ * @param trustedProxies addresses or CIDR ranges whose {@code X-Forwarded-*} headers are believed (the gateway)
  * @param clients the registered OAuth clients
  * @param bootstrap the first administrator, created once when no user exists
  * @param gatewayClockSkew the largest {@code clock-skew} of any gateway: gateways accept a token that long past its
@@ -50,7 +52,9 @@ public record AuthProperties(
 		@DefaultValue("true") boolean cookieSecure,
 		@DefaultValue List<@NotBlank String> allowedOrigins,
 		@DefaultValue @Valid Signing signing,
-		@DefaultValue @Valid LoginThrottle loginThrottle,
+		@DefaultValue @Valid Throttle loginThrottle,
+		@DefaultValue @Valid Throttle clientAuthThrottle,
+		@DefaultValue @Valid PasswordHashing passwordHashing,
 		@DefaultValue List<@NotBlank String> trustedProxies,
 		@DefaultValue @Valid List<Client> clients,
 		@DefaultValue @Valid Bootstrap bootstrap,
@@ -68,11 +72,20 @@ public record AuthProperties(
 	}
 
 	/**
-	 * @param maxFailures failed attempts allowed per username and client address within the window
+	 * @param maxFailures failed attempts allowed per username (or client) and client address within the window
 	 * @param window how long failures are remembered
 	 */
-	public record LoginThrottle(@DefaultValue("5") @Min(1) int maxFailures,
+	public record Throttle(@DefaultValue("5") @Min(1) int maxFailures,
 			@DefaultValue("60s") @NotNull @DurationMin(seconds = 1) Duration window) {
+	}
+
+	/**
+	 * @param maxConcurrent password hashes (user logins, client authentication, password changes) running at once; 0
+	 * means one per available processor
+	 * @param maxWait how long a request waits for a free slot before it is answered 503 with {@code Retry-After}
+	 */
+	public record PasswordHashing(@DefaultValue("0") @Min(0) int maxConcurrent,
+			@DefaultValue("1s") @NotNull Duration maxWait) {
 	}
 
 	/**

@@ -35,9 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.gatehouse.auth.support.TestDatabase;
 import dev.gatehouse.auth.support.TestRedis;
+import dev.gatehouse.auth.user.UserService;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -64,6 +67,11 @@ class AuthServiceIT {
 	private ConfigurableApplicationContext context;
 
 	private String base;
+
+	private String management;
+
+	/** Whether the bootstrap admin existed when each web server (service, management) started. */
+	private final List<Boolean> adminExistedAtServerStart = new ArrayList<>();
 
 	@BeforeAll
 	static void connectRedis() {
@@ -96,13 +104,30 @@ class AuthServiceIT {
 				"--gatehouse.auth.bootstrap.admin.username=root", "--gatehouse.auth.bootstrap.admin.password=root-password",
 				"--management.server.port=0"));
 		TestDatabase.durable(this.dataDir).forEach((key, value) -> args.add("--" + key + "=" + value));
-		this.context = new SpringApplicationBuilder(AuthServiceApplication.class).run(args.toArray(String[]::new));
+		this.context = new SpringApplicationBuilder(AuthServiceApplication.class)
+			.listeners((ApplicationListener<WebServerInitializedEvent>) (event) -> this.adminExistedAtServerStart
+				.add(event.getApplicationContext().getBean(UserService.class).find("root").isPresent()))
+			.run(args.toArray(String[]::new));
 		this.base = "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		this.management = "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.management.port");
 	}
 
 	private void restart() {
 		this.context.close();
 		startService();
+	}
+
+	@Test
+	void theBootstrapAdminExistsBeforeTheServerAcceptsRequests() {
+		assertThat(this.adminExistedAtServerStart).isNotEmpty().containsOnly(true);
+	}
+
+	@Test
+	void theActuatorAnswersOnTheManagementPortOnly() throws Exception {
+		assertThat(http.send(HttpRequest.newBuilder(URI.create(this.management + "/actuator/health")).build(),
+				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+		assertThat(http.send(HttpRequest.newBuilder(URI.create(this.base + "/actuator/health")).build(),
+				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
 	}
 
 	@Test

@@ -1,10 +1,13 @@
 package dev.gatehouse.auth.problem;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.PropertyBindingException;
 
 import dev.gatehouse.auth.token.InvalidAccessTokenException;
 
@@ -33,7 +36,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> apiException(ApiException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
 		problem.setTitle(ex.title());
-		return ResponseEntity.status(ex.status()).body(problem);
+		return ResponseEntity.status(ex.status()).headers(ex.headers()).body(problem);
 	}
 
 	@ExceptionHandler(InvalidAccessTokenException.class)
@@ -79,10 +82,31 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				"The request body is not valid JSON of the expected shape");
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, notReadable(ex));
 		problem.setTitle("Bad Request");
 		return ResponseEntity.badRequest().headers(headers).body(problem);
+	}
+
+	/** Names the field at fault (never its value): an unknown one, or one of the wrong type or shape. */
+	private static String notReadable(HttpMessageNotReadableException ex) {
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+				String field = jackson.getPath().stream().map(ProblemHandler::pathElement).collect(Collectors.joining());
+				if (field.startsWith(".")) {
+					field = field.substring(1);
+				}
+				return (jackson instanceof PropertyBindingException) ? "Unknown field: " + field
+						: "Field " + field + " has the wrong type or shape";
+			}
+		}
+		return "The request body is not valid JSON of the expected shape";
+	}
+
+	private static String pathElement(JacksonException.Reference reference) {
+		if (reference.getPropertyName() == null) {
+			return "[" + reference.getIndex() + "]";
+		}
+		return "." + (reference.getPropertyName().matches("[A-Za-z0-9_]{1,40}") ? reference.getPropertyName() : "(unprintable)");
 	}
 
 }

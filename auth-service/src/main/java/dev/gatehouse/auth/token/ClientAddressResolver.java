@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.gatehouse.auth.AuthProperties;
 
@@ -13,15 +15,24 @@ import org.springframework.stereotype.Component;
 /**
  * The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest {@code X-Forwarded-For}
  * entry that is not itself a trusted proxy. A client can prepend what it likes to {@code X-Forwarded-For}; walking
- * from the right stops at the first address a trusted proxy vouched for.
+ * from the right stops at the first address a trusted proxy vouched for. {@link TrustedProxyFilter} makes it every
+ * request's remote address.
  */
 @Component
 class ClientAddressResolver {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClientAddressResolver.class);
 
 	private final List<Cidr> trustedProxies;
 
 	ClientAddressResolver(AuthProperties properties) {
 		this.trustedProxies = properties.trustedProxies().stream().map(Cidr::parse).toList();
+		if (this.trustedProxies.isEmpty()) {
+			logger.warn("gatehouse.auth.trusted-proxies is empty: X-Forwarded-For is ignored and each request counts as "
+					+ "coming from its socket peer. Behind the gateway or another proxy, set it to the proxy's addresses "
+					+ "or CIDR ranges, or every login counts against the proxy's address (and five bad passwords lock a "
+					+ "user out for everyone)");
+		}
 	}
 
 	String resolve(HttpServletRequest request) {
@@ -46,7 +57,7 @@ class ClientAddressResolver {
 		return client;
 	}
 
-	private boolean isTrusted(String address) {
+	boolean isTrusted(String address) {
 		for (Cidr cidr : this.trustedProxies) {
 			if (cidr.contains(address)) {
 				return true;

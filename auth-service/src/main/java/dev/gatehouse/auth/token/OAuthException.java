@@ -1,5 +1,7 @@
 package dev.gatehouse.auth.token;
 
+import dev.gatehouse.auth.user.PasswordHasher;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
@@ -20,6 +22,9 @@ public class OAuthException extends RuntimeException {
 
 	/** RFC 8628's code for "slow down", used for login throttling (429). */
 	public static final String SLOW_DOWN = "slow_down";
+
+	/** RFC 6749 §4.1.2.1's code for a server too busy to answer (503). */
+	public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
 
 	private final HttpStatus status;
 
@@ -42,6 +47,11 @@ public class OAuthException extends RuntimeException {
 		HttpHeaders headers = new HttpHeaders();
 		headers.set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
 		return new OAuthException(HttpStatus.UNAUTHORIZED, INVALID_CLIENT, description, headers);
+	}
+
+	/** Password hashing is saturated: 503 with {@code Retry-After}. */
+	public static OAuthException busy(PasswordHasher.BusyException ex) {
+		return new OAuthException(ex.status(), TEMPORARILY_UNAVAILABLE, ex.getMessage(), ex.headers());
 	}
 
 	public HttpStatus status() {

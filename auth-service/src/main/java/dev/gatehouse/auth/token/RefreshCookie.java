@@ -11,17 +11,24 @@ import dev.gatehouse.auth.AuthProperties;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.WebUtils;
 
 /**
  * The browser-mode {@code refresh_token} cookie: HttpOnly, SameSite=Strict, Secure (unless the demo turns it off),
- * scoped to {@code gatehouse.auth.cookie-path}. When {@code gatehouse.auth.allowed-origins} is set, a request that
- * spends the cookie must come from one of those origins (or send no {@code Origin} at all).
+ * scoped to {@code gatehouse.auth.cookie-path}. A request that spends the cookie must be a browser-mode request
+ * ({@value #DELIVERY_HEADER}{@code : cookie}, a custom header that forces a CORS preflight) with an {@code Origin} in
+ * {@code gatehouse.auth.allowed-origins} (this service's own origin when none are configured); its answer then carries
+ * the new refresh token only as the cookie, so no script ever reads one.
  */
 @Component
 public class RefreshCookie {
 
 	public static final String NAME = "refresh_token";
+
+	/** Browser mode: the refresh token travels in an HttpOnly cookie, never in a body. */
+	public static final String DELIVERY_HEADER = "X-Token-Delivery";
 
 	private final AuthProperties properties;
 
@@ -32,6 +39,7 @@ public class RefreshCookie {
 		this.clock = clock;
 	}
 
+	/** The cookie's value, whatever the request's mode; {@code null} without one. */
 	public String read(HttpServletRequest request) {
 		Cookie[] cookies = request.getCookies();
 		if (cookies == null) {
@@ -49,13 +57,40 @@ public class RefreshCookie {
 		return value;
 	}
 
-	/** Refuses a cookie-borne request from an origin that is not allowed (CSRF defence beyond SameSite). */
-	public void checkOrigin(HttpServletRequest request) {
-		String origin = request.getHeader(HttpHeaders.ORIGIN);
-		if (origin != null && !this.properties.allowedOrigins().isEmpty()
-				&& !this.properties.allowedOrigins().contains(origin)) {
+	/** Whether the request asks for browser mode ({@value #DELIVERY_HEADER}{@code : cookie}). */
+	public boolean isCookieMode(HttpServletRequest request) {
+		return "cookie".equalsIgnoreCase(request.getHeader(DELIVERY_HEADER));
+	}
+
+	/**
+	 * The refresh token of the cookie, for a request that spends it; {@code null} without the cookie.
+	 * @throws OAuthException when the request is not in browser mode or not from an allowed origin
+	 */
+	public String spend(HttpServletRequest request) {
+		String value = read(request);
+		if (value == null) {
+			return null;
+		}
+		if (!isCookieMode(request)) {
+			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
+					"The refresh cookie is accepted only with " + DELIVERY_HEADER + ": cookie");
+		}
+		if (!isAllowedOrigin(request)) {
 			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Origin not allowed to use the refresh cookie");
 		}
+		return value;
+	}
+
+	/** CSRF defence beyond SameSite: browsers send {@code Origin} with every POST, so a missing one is refused too. */
+	private boolean isAllowedOrigin(HttpServletRequest request) {
+		String origin = request.getHeader(HttpHeaders.ORIGIN);
+		if (origin == null) {
+			return false;
+		}
+		if (this.properties.allowedOrigins().isEmpty()) {
+			return WebUtils.isSameOrigin(new ServletServerHttpRequest(request));
+		}
+		return this.properties.allowedOrigins().contains(origin);
 	}
 
 	ResponseCookie issue(String refreshToken, Instant expiresAt) {

@@ -57,7 +57,7 @@ class RevocationController {
 	@Operation(summary = "Revoke a refresh or access token (RFC 7009)")
 	ResponseEntity<Void> revoke(HttpServletRequest request) {
 		Map<String, String> form = TokenController.form(request);
-		Client client = this.clients.identify(request.getHeader(HttpHeaders.AUTHORIZATION), form.get("client_id"));
+		Client client = this.clients.identify(request, form.get("client_id"));
 		String token = form.get("token");
 		if (token == null) {
 			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing token");
@@ -93,10 +93,8 @@ class RevocationController {
 		String bearer = BearerAuthenticator.bearerToken(request);
 		String refresh;
 		try {
-			refresh = this.cookie.read(request);
-			if (refresh != null) {
-				this.cookie.checkOrigin(request);
-			}
+			// a bearer logout that does not ask for browser mode leaves the cookie alone (it is cleared all the same)
+			refresh = (bearer != null && !this.cookie.isCookieMode(request)) ? null : this.cookie.spend(request);
 		}
 		catch (OAuthException ex) {
 			// outside the token endpoint refusals are problem details

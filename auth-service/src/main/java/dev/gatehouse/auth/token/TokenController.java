@@ -27,24 +27,18 @@ class TokenController {
 
 	static final String PATH = "/token";
 
-	/** Browser mode: the refresh token travels in an HttpOnly cookie, never in the body. */
-	static final String DELIVERY_HEADER = "X-Token-Delivery";
-
 	private static final int MAX_PARAMETER_LENGTH = 4096;
 
 	private final TokenGrants grants;
 
 	private final ClientRegistry clients;
 
-	private final ClientAddressResolver addresses;
-
 	private final RefreshCookie cookie;
 
 
-	TokenController(TokenGrants grants, ClientRegistry clients, ClientAddressResolver addresses, RefreshCookie cookie) {
+	TokenController(TokenGrants grants, ClientRegistry clients, RefreshCookie cookie) {
 		this.grants = grants;
 		this.clients = clients;
-		this.addresses = addresses;
 		this.cookie = cookie;
 	}
 
@@ -59,8 +53,8 @@ class TokenController {
 		if (grantType == null) {
 			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing grant_type");
 		}
-		Client client = this.clients.identify(request.getHeader(HttpHeaders.AUTHORIZATION), form.get("client_id"));
-		boolean cookieMode = "cookie".equalsIgnoreCase(request.getHeader(DELIVERY_HEADER));
+		Client client = this.clients.identify(request, form.get("client_id"));
+		boolean cookieMode = this.cookie.isCookieMode(request);
 		TokenResponse response = switch (grantType) {
 			case TokenGrants.PASSWORD -> {
 				String username = required(form, "username");
@@ -69,16 +63,21 @@ class TokenController {
 					throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
 							"Passwords are limited to " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes");
 				}
-				yield this.grants.password(client, username, password, form.get("scope"), this.addresses.resolve(request));
+				// TrustedProxyFilter made the remote address the client's
+				yield this.grants.password(client, username, password, form.get("scope"), request.getRemoteAddr());
 			}
 			case TokenGrants.REFRESH_TOKEN -> {
 				String refreshToken = form.get("refresh_token");
+				if (refreshToken != null && this.cookie.read(request) != null) {
+					throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
+							"Send the refresh token as refresh_token or as the cookie, not both");
+				}
 				if (refreshToken == null) {
-					refreshToken = this.cookie.read(request);
+					// spent only in browser mode, so the new refresh token goes back as the cookie too
+					refreshToken = this.cookie.spend(request);
 					if (refreshToken == null) {
 						throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing refresh_token");
 					}
-					this.cookie.checkOrigin(request);
 				}
 				yield this.grants.refresh(client, refreshToken, form.get("scope"));
 			}

@@ -19,11 +19,11 @@ import dev.gatehouse.auth.revocation.RevocationService;
 import dev.gatehouse.auth.token.AccessTokenIssuer.IssuedAccessToken;
 import dev.gatehouse.auth.token.RefreshTokenStore.Issued;
 import dev.gatehouse.auth.token.RefreshTokenStore.StoredToken;
+import dev.gatehouse.auth.user.PasswordHasher;
 import dev.gatehouse.auth.user.User;
 import dev.gatehouse.auth.user.UserService;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -60,8 +60,8 @@ class TokenGrants {
 	private final Counter reuseDetected;
 
 	TokenGrants(UserService users, RefreshTokenStore refreshTokens, AccessTokenIssuer issuer,
-			RevocationService revocations, LoginThrottle throttle, TransactionTemplate transaction,
-			AuthProperties properties, Clock clock, MeterRegistry meters) {
+			RevocationService revocations, @Qualifier(LoginThrottleConfiguration.LOGIN) LoginThrottle throttle,
+			TransactionTemplate transaction, AuthProperties properties, Clock clock, MeterRegistry meters) {
 		this.users = users;
 		this.refreshTokens = refreshTokens;
 		this.issuer = issuer;
@@ -78,25 +78,29 @@ class TokenGrants {
 	TokenResponse password(Client client, String username, String password, String scope, String clientAddress) {
 		requireGrant(client, PASSWORD);
 		Set<String> scopes = requestedScopes(scope, client.scopes());
-		Duration wait = this.throttle.retryAfter(username, clientAddress);
-		if (!wait.isZero()) {
-			HttpHeaders headers = new HttpHeaders();
-			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-			throw new OAuthException(HttpStatus.TOO_MANY_REQUESTS, OAuthException.SLOW_DOWN,
-					"Too many failed login attempts; try again later", headers);
-		}
-		UserService.Authentication authentication = this.users.authenticate(username, password);
-		switch (authentication.outcome()) {
-			case BAD_CREDENTIALS -> {
-				this.throttle.recordFailure(username, clientAddress);
-				throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Incorrect username or password");
+		UserService.Authentication authentication;
+		try (LoginThrottle.Attempt attempt = this.throttle.reserve(username, clientAddress)) {
+			authentication = this.users.authenticate(username, password);
+			switch (authentication.outcome()) {
+				case BAD_CREDENTIALS -> {
+					attempt.failed();
+					throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Incorrect username or password");
+				}
+				case DISABLED -> throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
+				default -> attempt.succeeded();
 			}
-			case DISABLED -> throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
-			default -> this.throttle.recordSuccess(username, clientAddress);
 		}
-		User user = authentication.user();
+		catch (PasswordHasher.BusyException ex) {
+			throw OAuthException.busy(ex);
+		}
 		String scopeValue = String.join(" ", scopes);
 		return this.transaction.execute((status) -> {
+			// the user as it is now, locked until the tokens are issued: see UserService.lock
+			User user = this.users.lockAuthenticated(authentication.user())
+				.orElseThrow(() -> OAuthException.badRequest(OAuthException.INVALID_GRANT, "Incorrect username or password"));
+			if (user.disabled()) {
+				throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
+			}
 			Issued refresh = this.refreshTokens.startFamily(user.username(), client.clientId(), scopeValue);
 			IssuedAccessToken access = this.issuer.issue(user.username(), client.clientId(), scopes, user.roles(),
 					refresh.familyId(), user.tokensNotBefore());
@@ -126,7 +130,7 @@ class TokenGrants {
 		if (stored.familyRevoked() || !stored.expiresAt().isAfter(now)) {
 			throw invalidRefreshToken();
 		}
-		User user = this.users.find(stored.username()).orElseThrow(TokenGrants::invalidRefreshToken);
+		User user = this.users.lock(stored.username()).orElseThrow(TokenGrants::invalidRefreshToken);
 		if (user.disabled()) {
 			throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
 		}

@@ -7,18 +7,19 @@ import org.slf4j.LoggerFactory;
 
 import dev.gatehouse.auth.AuthProperties;
 
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
 /**
  * First start: creates the bootstrap admin ({@code GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_USERNAME} / {@code …_PASSWORD}) when
- * no user exists yet, and, in the demo profile only, the demo users.
+ * no user exists yet, and, in the demo profile only, the demo users. Runs once every singleton (the migrated database
+ * included) exists and before the web server starts, so the first request already finds them (an
+ * {@code ApplicationRunner} would run only after the server accepts requests).
  */
 @Component
-class UserBootstrap implements ApplicationRunner {
+class UserBootstrap implements SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(UserBootstrap.class);
 
@@ -42,7 +43,7 @@ class UserBootstrap implements ApplicationRunner {
 	}
 
 	@Override
-	public void run(ApplicationArguments args) {
+	public void afterSingletonsInstantiated() {
 		AuthProperties.Admin admin = this.properties.bootstrap().admin();
 		if (admin.username() != null && admin.password() != null && !this.users.exists()) {
 			if (!admin.username().matches(UserRequests.USERNAME) || PasswordHasher.isTooLong(admin.password())

@@ -13,6 +13,7 @@ import dev.gatehouse.auth.revocation.RevocationService;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Users: authentication, and the admin operations that revoke a user's tokens when they change who the user is. */
@@ -52,8 +53,12 @@ public class UserService {
 		}
 		else {
 			if (this.hasher.needsUpgrade(user.passwordHash())) {
-				this.store.updatePasswordHash(user.username(), user.passwordHash(), this.hasher.hash(password));
-				logger.info("Upgraded the password hash of user {}", user.username());
+				String upgraded = this.hasher.hash(password);
+				if (this.store.updatePasswordHash(user.username(), user.passwordHash(), upgraded)) {
+					logger.info("Upgraded the password hash of user {}", user.username());
+					user = new User(user.username(), upgraded, user.email(), user.fullName(), user.roles(), user.disabled(),
+							user.tokensNotBefore());
+				}
 			}
 			result = new Authentication(Authentication.Outcome.OK, user);
 		}
@@ -63,6 +68,25 @@ public class UserService {
 
 	public Optional<User> find(String username) {
 		return this.store.find(username);
+	}
+
+	/**
+	 * The user, re-read with its row locked until the caller's transaction ends, for issuing tokens: a change an admin
+	 * made before shows here, and one made from now on waits until the tokens are issued (and then revokes them).
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<User> lock(String username) {
+		return this.store.findForUpdate(username);
+	}
+
+	/**
+	 * {@link #lock} for the user of a successful {@link #authenticate}.
+	 * @return empty when the user was deleted or given another password since its password was checked
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<User> lockAuthenticated(User authenticated) {
+		return this.store.findForUpdate(authenticated.username())
+			.filter((current) -> current.passwordHash().equals(authenticated.passwordHash()));
 	}
 
 	List<User> findAll() {
@@ -124,8 +148,9 @@ public class UserService {
 		this.revocations.revokeUser(username, "logout everywhere");
 	}
 
+	/** The user, locked until the transaction ends: admin changes and token issues never interleave. */
 	private User require(String username) {
-		return this.store.find(username)
+		return this.store.findForUpdate(username)
 			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "No user named '" + username + "'"));
 	}
 

@@ -34,6 +34,11 @@ public class UserStore {
 		return this.jdbc.sql("select * from users where username = ?").param(username).query(ROW).optional();
 	}
 
+	/** The user's row, locked until the current transaction ends (H2 and PostgreSQL alike). */
+	Optional<User> findForUpdate(String username) {
+		return this.jdbc.sql("select * from users where username = ? for update").param(username).query(ROW).optional();
+	}
+
 	List<User> findAll() {
 		return this.jdbc.sql("select * from users order by username").query(ROW).list();
 	}
@@ -63,10 +68,11 @@ public class UserStore {
 			.update();
 	}
 
-	void updatePasswordHash(String username, String expectedOldHash, String newHash) {
-		this.jdbc.sql("update users set password_hash = ?, updated_at = ? where username = ? and password_hash = ?")
+	/** @return false when the hash was changed meanwhile */
+	boolean updatePasswordHash(String username, String expectedOldHash, String newHash) {
+		return this.jdbc.sql("update users set password_hash = ?, updated_at = ? where username = ? and password_hash = ?")
 			.params(newHash, this.clock.millis(), username, expectedOldHash)
-			.update();
+			.update() == 1;
 	}
 
 	boolean delete(String username) {

@@ -21,10 +21,36 @@ class ClientAddressResolverTests {
 	}
 
 	@Test
+	void ipv6RangesMatchOnlyTheirPrefix() {
+		ClientAddressResolver.Cidr range = ClientAddressResolver.Cidr.parse("2001:db8:1::/48");
+		assertThat(range.contains("2001:db8:1:ffff::9")).isTrue();
+		assertThat(range.contains("2001:0db8:0001:0000:0000:0000:0000:0001")).isTrue();
+		assertThat(range.contains("[2001:db8:1::1]")).isTrue();
+		assertThat(range.contains("2001:db8:2::1")).isFalse();
+		assertThat(range.contains("10.0.0.1")).isFalse();
+		assertThat(ClientAddressResolver.Cidr.parse("fd00::/8").contains("fdab::1")).isTrue();
+		assertThat(ClientAddressResolver.Cidr.parse("::/0").contains("2001:db8::1")).isTrue();
+		assertThat(ClientAddressResolver.Cidr.parse("::/0").contains("192.0.2.1")).isFalse();
+	}
+
+	@Test
+	void forwardedForBehindAnIPv6ProxyIsWalkedLikeIPv4() {
+		ClientAddressResolver resolver = new ClientAddressResolver(TestProperties.withTrustedProxies("2001:db8:1::/48", "::1"));
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setRemoteAddr("0:0:0:0:0:0:0:1");
+		request.addHeader("X-Forwarded-For", "6.6.6.6, 2001:db8:ffff::9, 2001:db8:1::7");
+		assertThat(resolver.resolve(request)).isEqualTo("2001:db8:ffff::9");
+		request.setRemoteAddr("2001:db8:2:0:0:0:0:1");
+		assertThat(resolver.resolve(request)).isEqualTo("2001:db8:2:0:0:0:0:1");
+	}
+
+	@Test
 	void badTrustedProxyEntriesAreNamed() {
 		assertThatIllegalStateException().isThrownBy(() -> ClientAddressResolver.Cidr.parse("gateway.internal"))
 			.withMessageContaining("gatehouse.auth.trusted-proxies");
 		assertThatIllegalStateException().isThrownBy(() -> ClientAddressResolver.Cidr.parse("10.0.0.0/33"))
+			.withMessageContaining("gatehouse.auth.trusted-proxies");
+		assertThatIllegalStateException().isThrownBy(() -> ClientAddressResolver.Cidr.parse("2001:db8::/129"))
 			.withMessageContaining("gatehouse.auth.trusted-proxies");
 	}
 

@@ -107,7 +107,8 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 	void logoutWithOnlyTheRefreshCookieWorks() throws Exception {
 		String user = this.users.create(uniqueName("ed"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token"))))
+		this.mvc.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
+			.header("X-Token-Delivery", "cookie").header(HttpHeaders.ORIGIN, "https://app.example"))
 			.andExpect(status().isNoContent());
 		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isUnauthorized());
 	}
@@ -117,7 +118,7 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 		String user = this.users.create(uniqueName("eo"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
 		this.mvc.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
-			.header(HttpHeaders.ORIGIN, "https://evil.example"))
+			.header("X-Token-Delivery", "cookie").header(HttpHeaders.ORIGIN, "https://evil.example"))
 			.andExpect(status().isForbidden())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
 		refresh((String) tokens.get("refresh_token"));

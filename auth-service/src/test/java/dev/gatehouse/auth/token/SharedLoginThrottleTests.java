@@ -36,9 +36,14 @@ class SharedLoginThrottleTests {
 		}
 	}
 
+	/** A live Redis gets a generous timeout (a loaded build machine must not turn the test into a Redis outage). */
 	private RedisLoginFailures redisOnPort(int port) {
+		return redisOnPort(port, (port == TestRedis.port()) ? Duration.ofSeconds(5) : Duration.ofMillis(200));
+	}
+
+	private RedisLoginFailures redisOnPort(int port, Duration timeout) {
 		this.connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(200)).build());
+				LettuceClientConfiguration.builder().commandTimeout(timeout).build());
 		this.connections.afterPropertiesSet();
 		this.connections.start();
 		return new RedisLoginFailures(new StringRedisTemplate(this.connections));
@@ -47,22 +52,61 @@ class SharedLoginThrottleTests {
 	@Test
 	void failuresOnTwoInstancesAddUpAndASuccessClearsThemEverywhere() {
 		RedisLoginFailures redis = redisOnPort(TestRedis.port());
-		LoginThrottle first = new LoginThrottle(PROPERTIES, Clock.systemUTC(), redis, new SimpleMeterRegistry());
-		LoginThrottle second = new LoginThrottle(PROPERTIES, Clock.systemUTC(), redis, new SimpleMeterRegistry());
+		LoginThrottle first = throttle(redis, new SimpleMeterRegistry());
+		LoginThrottle second = throttle(redis, new SimpleMeterRegistry());
 		String user = "shared-" + UUID.randomUUID();
 		for (int i = 0; i < 3; i++) {
-			first.recordFailure(user, "203.0.113.5");
+			fail(first, user, "203.0.113.5");
 		}
-		second.recordFailure(user, "203.0.113.5");
-		assertThat(first.retryAfter(user, "203.0.113.5")).isZero();
-		second.recordFailure(user, "203.0.113.5");
+		fail(second, user, "203.0.113.5");
+		assertThat(retryAfter(first, user, "203.0.113.5")).isZero();
+		fail(second, user, "203.0.113.5");
 		// 3 + 2 = 5: both instances refuse, for the rest of the 60 s window
-		assertThat(first.retryAfter(user, "203.0.113.5")).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
-		assertThat(second.retryAfter(user, "203.0.113.5")).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
-		assertThat(second.retryAfter(user, "198.51.100.1")).isZero();
-		assertThat(second.retryAfter(user.toUpperCase(), "203.0.113.5")).as("usernames are case-insensitive").isPositive();
-		second.recordSuccess(user, "203.0.113.5");
-		assertThat(first.retryAfter(user, "203.0.113.5")).isZero();
+		assertThat(retryAfter(first, user, "203.0.113.5")).isBetween(55L, 60L);
+		assertThat(retryAfter(second, user, "203.0.113.5")).isBetween(55L, 60L);
+		assertThat(retryAfter(second, user, "198.51.100.1")).isZero();
+		assertThat(retryAfter(second, user.toUpperCase(), "203.0.113.5")).as("usernames are case-insensitive").isPositive();
+
+		String other = "shared-" + UUID.randomUUID();
+		for (int i = 0; i < 3; i++) {
+			fail(first, other, "203.0.113.5");
+		}
+		fail(second, other, "203.0.113.5");
+		try (LoginThrottle.Attempt attempt = second.reserve(other, "203.0.113.5")) {
+			attempt.succeeded();
+		}
+		fail(second, other, "203.0.113.5");
+		// the success cleared the shared count: the first instance has only its own 3 failures
+		assertThat(retryAfter(first, other, "203.0.113.5")).isZero();
+	}
+
+	@Test
+	void concurrentAttemptsOnTwoInstancesReserveAtMostMaxFailuresChecksTogether() throws Exception {
+		RedisLoginFailures redis = redisOnPort(TestRedis.port());
+		LoginThrottle first = throttle(redis, new SimpleMeterRegistry());
+		LoginThrottle second = throttle(redis, new SimpleMeterRegistry());
+		String user = "race-" + UUID.randomUUID();
+		// connected before the race: a first call that timed out would fall back to this instance's counts
+		first.reserve(user, "192.0.2.1").close();
+		second.reserve(user, "192.0.2.1").close();
+		java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+		int granted = LoginThrottleTests.reserveConcurrently(24,
+				() -> ((calls.incrementAndGet() % 2 == 0) ? first : second).reserve(user, "203.0.113.7"));
+		assertThat(granted).isEqualTo(5);
+	}
+
+	@Test
+	void anUnsettledAttemptGivesItsSharedReservationBack() {
+		RedisLoginFailures redis = redisOnPort(TestRedis.port());
+		LoginThrottle throttle = throttle(redis, new SimpleMeterRegistry());
+		String user = "release-" + UUID.randomUUID();
+		for (int i = 0; i < 10; i++) {
+			throttle(redis, new SimpleMeterRegistry()).reserve(user, "203.0.113.8").close();
+		}
+		for (int i = 0; i < 5; i++) {
+			fail(throttle, user, "203.0.113.8");
+		}
+		assertThat(retryAfter(throttle(redis, new SimpleMeterRegistry()), user, "203.0.113.8")).isPositive();
 	}
 
 	@Test
@@ -72,16 +116,38 @@ class SharedLoginThrottleTests {
 			closedPort = socket.getLocalPort();
 		}
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		LoginThrottle throttle = new LoginThrottle(PROPERTIES, Clock.systemUTC(), redisOnPort(closedPort), meters);
+		LoginThrottle throttle = throttle(redisOnPort(closedPort), meters);
+		fail(throttle, "dora", "203.0.113.6");
+		// after the first failed call Redis is not asked again during the backoff: nothing waits on it
 		long started = System.nanoTime();
-		for (int i = 0; i < 5; i++) {
-			assertThat(throttle.retryAfter("dora", "203.0.113.6")).isZero();
-			throttle.recordFailure("dora", "203.0.113.6");
+		for (int i = 0; i < 4; i++) {
+			fail(throttle, "dora", "203.0.113.6");
 		}
-		assertThat(throttle.retryAfter("dora", "203.0.113.6")).isPositive();
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+		assertThat(retryAfter(throttle, "dora", "203.0.113.6")).isPositive();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
 		// one failed call, then Redis is left alone for the backoff
 		assertThat(meters.counter("gatehouse.auth.login-throttle.store.failures").count()).isEqualTo(1);
+	}
+
+	private static LoginThrottle throttle(RedisLoginFailures redis, SimpleMeterRegistry meters) {
+		return new LoginThrottle("login", "Too many failed login attempts", PROPERTIES.loginThrottle(), Clock.systemUTC(), redis, meters);
+	}
+
+	private static void fail(LoginThrottle throttle, String user, String address) {
+		try (LoginThrottle.Attempt attempt = throttle.reserve(user, address)) {
+			attempt.failed();
+		}
+	}
+
+	/** @return the Retry-After of a refused attempt, or 0 when an attempt would be allowed (and is given back) */
+	private static long retryAfter(LoginThrottle throttle, String user, String address) {
+		try {
+			throttle.reserve(user, address).close();
+			return 0;
+		}
+		catch (OAuthException ex) {
+			return Long.parseLong(ex.headers().getFirst("Retry-After"));
+		}
 	}
 
 }

@@ -300,6 +300,7 @@ class TokenEndpointTests extends MockMvcTestSupport {
 		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.cookie(new jakarta.servlet.http.Cookie("refresh_token", (String) tokens.get("refresh_token")))
 			.header(HttpHeaders.ORIGIN, "https://evil.example")
+			.header("X-Token-Delivery", "cookie")
 			.param("grant_type", "refresh_token"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_request"));
@@ -311,6 +312,49 @@ class TokenEndpointTests extends MockMvcTestSupport {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.refresh_token").doesNotExist())
 			.andExpect(header().string(HttpHeaders.SET_COOKIE, not(containsString((String) tokens.get("refresh_token")))));
+	}
+
+	@Test
+	void failedClientAuthenticationsAreThrottledPerClientAndAddressUntilTheWindowPasses() throws Exception {
+		for (int i = 0; i < 5; i++) {
+			// /token and /revoke count alike
+			this.mvc.perform(post((i % 2 == 0) ? "/token" : "/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.with(from("192.0.2.10"))
+				.header(HttpHeaders.AUTHORIZATION, basic("reports-service", "guess-" + i))
+				.param("grant_type", "client_credentials").param("token", "x"))
+				.andExpect(status().isUnauthorized());
+		}
+		this.mvc.perform(clientCredentials("192.0.2.10", "reports-service", "reports-secret"))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "60"))
+			.andExpect(jsonPath("$.access_token").doesNotExist());
+		this.mvc.perform(clientCredentials("192.0.2.11", "reports-service", "reports-secret")).andExpect(status().isOk());
+		this.clock.advance(Duration.ofSeconds(61));
+		this.mvc.perform(clientCredentials("192.0.2.10", "reports-service", "reports-secret")).andExpect(status().isOk());
+	}
+
+	@Test
+	void unknownClientIdsFromOneAddressShareOneCount() throws Exception {
+		for (int i = 0; i < 5; i++) {
+			this.mvc.perform(clientCredentials("192.0.2.20", "made-up-" + i, "secret")).andExpect(status().isUnauthorized());
+		}
+		this.mvc.perform(clientCredentials("192.0.2.20", "made-up-new", "secret")).andExpect(status().isTooManyRequests());
+		this.mvc.perform(clientCredentials("192.0.2.20", "reports-service", "reports-secret")).andExpect(status().isOk());
+	}
+
+	private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder clientCredentials(String address,
+			String clientId, String secret) {
+		return post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.with(from(address))
+			.header(HttpHeaders.AUTHORIZATION, basic(clientId, secret))
+			.param("grant_type", "client_credentials");
+	}
+
+	private static org.springframework.test.web.servlet.request.RequestPostProcessor from(String address) {
+		return (request) -> {
+			request.setRemoteAddr(address);
+			return request;
+		};
 	}
 
 	static String basic(String id, String secret) {

@@ -25,20 +25,25 @@ public final class AuthServiceProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private final Path log;
 
-	private AuthServiceProcess(Process process, int port, Path log) {
+	private AuthServiceProcess(Process process, int port, int managementPort, Path log) {
 		this.process = process;
 		this.port = port;
+		this.managementPort = managementPort;
 		this.log = log;
 	}
 
 	public static AuthServiceProcess start(Path dataDir, int redisPort) throws IOException, InterruptedException {
 		Path jar = jar();
 		int port = TestRedis.freePort();
+		int managementPort = TestRedis.freePort();
 		Path log = Files.createDirectories(Path.of("target", "auth-service-logs")).resolve("auth-service-" + port + ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
+				"--management.server.port=" + managementPort,
 				"--gatehouse.auth.issuer=http://127.0.0.1:" + port,
 				"--gatehouse.auth.signing.key-file=" + MODULE.resolve("src/test/resources/keys/test-rsa.pem").toAbsolutePath(),
 				"--gatehouse.auth.data-dir=" + dataDir.toAbsolutePath(),
@@ -49,7 +54,7 @@ public final class AuthServiceProcess implements AutoCloseable {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		// never outlive the test JVM, whatever ends it
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-		AuthServiceProcess auth = new AuthServiceProcess(process, port, log);
+		AuthServiceProcess auth = new AuthServiceProcess(process, port, managementPort, log);
 		auth.awaitHealthy();
 		return auth;
 	}
@@ -67,15 +72,15 @@ public final class AuthServiceProcess implements AutoCloseable {
 
 	private void awaitHealthy() throws InterruptedException {
 		HttpClient http = HttpClient.newHttpClient();
+		URI health = URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health");
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
 				throw new IllegalStateException("auth-service exited; see " + this.log.toAbsolutePath());
 			}
 			try {
-				HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).build(),
-						HttpResponse.BodyHandlers.discarding());
-				if (health.statusCode() == 200) {
+				HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding());
+				if (answer.statusCode() == 200) {
 					return;
 				}
 			}
