@@ -7,11 +7,11 @@ port=19000 threads=${THREADS:-4}
 jar=auth-service/target/auth-service-0.1.0-SNAPSHOT.jar
 [ -f "$jar" ] || ./mvnw -q -pl auth-service -DskipTests package
 data=$(mktemp -d)
-java -jar "$jar" --spring.profiles.active=demo --server.port=$port --gatehouse.auth.data-dir="$data" \
+java -jar "$jar" --spring.profiles.active=demo --server.port=$port --management.server.port=$((port + 1)) --gatehouse.auth.data-dir="$data" \
   --logging.level.root=WARN >"$data/log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/actuator/health" >/dev/null && break; sleep 1; done
+for _ in $(seq 60); do curl -sf "http://127.0.0.1:$((port + 1))/actuator/health" >/dev/null && break; sleep 1; done
 login() { curl -sf -d grant_type=password -d username=johndoe -d password=secret "http://127.0.0.1:$port/token"; }
 for _ in $(seq 200); do login >/dev/null; done   # warm-up
 tokens=""

@@ -152,9 +152,14 @@
 
   async function logout() {
     try {
+      // the refresh cookie is only spent (and the login ended) in browser mode, whether or not an access token is left
+      const headers = { 'X-Token-Delivery': 'cookie' };
+      if (accessToken) {
+        headers.Authorization = 'Bearer ' + accessToken;
+      }
       await fetch('/auth/logout', {
         method: 'POST',
-        headers: accessToken ? { Authorization: 'Bearer ' + accessToken } : {},
+        headers,
         credentials: 'same-origin',
         cache: 'no-store',
       });

@@ -2,7 +2,6 @@ package dev.gatehouse.gateway.forwarding;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -80,7 +79,7 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		HttpHeaders out = new HttpHeaders();
 		for (Map.Entry<String, List<String>> header : input.headerSet()) {
 			String name = header.getKey();
-			if (!name.toLowerCase(Locale.ROOT).startsWith(AUTH_PREFIX) && !isRemoved(name)) {
+			if (!name.regionMatches(true, 0, AUTH_PREFIX, 0, AUTH_PREFIX.length()) && !isRemoved(name)) {
 				out.addAll(name, header.getValue());
 			}
 		}
