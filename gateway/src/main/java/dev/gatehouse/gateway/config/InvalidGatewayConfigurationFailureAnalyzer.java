@@ -11,7 +11,7 @@ class InvalidGatewayConfigurationFailureAnalyzer extends AbstractFailureAnalyzer
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidGatewayConfigurationException cause) {
 		return new FailureAnalysis(cause.getMessage(),
-				"Fix the listed properties (see the gateway chapter of README.md) and start again.", cause);
+				"Fix the listed properties (see docs/gateway.md) and start again.", cause);
 	}
 
 }

@@ -27,8 +27,8 @@ import org.springframework.web.server.WebFilterChain;
  */
 public final class PathGuardWebFilter implements WebFilter, Ordered {
 
-	/** Right after {@code RequestIdWebFilter}, before everything else. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
+	/** After the request id and access log filters (every request, a refused one too, has an id and a log line), before everything else. */
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
 	/** Percent-encoded dot, slash, backslash, percent (double encoding) or control byte. */
 	private static final Pattern ENCODED = Pattern.compile("%(2e|2f|5c|25|[01][0-9a-f]|7f)");

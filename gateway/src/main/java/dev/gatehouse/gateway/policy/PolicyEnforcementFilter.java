@@ -77,19 +77,17 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 		if (token == null) {
 			return Mono.error(new MissingBearerTokenException());
 		}
-		return this.verifier.verify(token).flatMap(verified -> {
+		return this.verifier.verify(token).flatMap((verified) -> {
 			if (!policy.acceptsIssuer(verified.issuer())) {
 				return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.ISSUER_NOT_ACCEPTED));
 			}
-			return this.revocation.isRevoked(verified)
-				.flatMap(revoked -> revoked ? Mono.error(new TokenRejectedException(TokenRejectedException.Reason.REVOKED))
-						: Mono.just(verified));
-		})
-			.flatMap(verified -> {
-				authorize(policy, verified);
-				exchange.getAttributes().put(ForwardingAttributes.IDENTITY, verified);
-				return chain.filter(exchange);
-			});
+			if (this.revocation.isRevoked(verified)) {
+				return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.REVOKED));
+			}
+			authorize(policy, verified);
+			exchange.getAttributes().put(ForwardingAttributes.IDENTITY, verified);
+			return chain.filter(exchange);
+		});
 	}
 
 	/** Counts refusals by reason ({@code gatehouse.gateway.refusals}); never tags token content. */

@@ -16,6 +16,9 @@ public final class BearerTokenExtractor {
 	/** The scheme and the one space that separates it from the credentials. */
 	private static final int TOKEN_START = SCHEME.length() + 1;
 
+	/** The {@code b64token} characters below 128, one lookup per character. */
+	private static final boolean[] B64TOKEN = b64TokenChars();
+
 	/**
 	 * Extract the token.
 	 * @param request the request
@@ -67,8 +70,16 @@ public final class BearerTokenExtractor {
 	}
 
 	private static boolean isB64TokenChar(char c) {
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-				|| c == '_' || c == '~' || c == '+' || c == '/';
+		return c < B64TOKEN.length && B64TOKEN[c];
+	}
+
+	private static boolean[] b64TokenChars() {
+		boolean[] chars = new boolean[128];
+		for (char c = 0; c < chars.length; c++) {
+			chars[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+		}
+		return chars;
 	}
 
 }
