@@ -119,19 +119,37 @@ class DemoProfileBrowserHardeningIT {
 
 	@Test
 	void everyAuthPathIsLimitedPerClientAddressWithABurstAndAQuota() {
+		java.util.concurrent.atomic.AtomicLong remaining = new java.util.concurrent.atomic.AtomicLong();
 		this.client.get()
 			.uri("/auth/users/me")
 			.exchange()
 			.expectStatus().isOk()
 			.expectHeader().valueEquals("RateLimit-Policy", "\"auth-burst\";q=20;w=1, \"auth\";q=120;w=60")
-			.expectHeader().value("RateLimit", (value) -> assertThat(value).contains("\"auth\";r=119;"));
+			.expectHeader().value("RateLimit", (value) -> remaining.set(remaining(value, "auth")));
+		assertThat(remaining.get()).isBetween(1L, 119L);
 		// another claimed address: still the same socket peer, the same budget
 		this.client.get()
 			.uri("/auth/.well-known/jwks.json")
 			.header("X-Forwarded-For", "203.0.113.7")
 			.exchange()
 			.expectStatus().isOk()
-			.expectHeader().value("RateLimit", (value) -> assertThat(value).contains("\"auth\";r=118;"));
+			.expectHeader().value("RateLimit", (value) -> assertThat(remaining(value, "auth")).isEqualTo(remaining.get() - 1));
+	}
+
+	@Test
+	void theAuthServiceLearnsThePrefixTheGatewayStrippedSoItsRedirectsKeepIt() {
+		this.client.get().uri("/auth/docs").header("X-Forwarded-Prefix", "/forged").exchange().expectStatus().isOk();
+		com.github.tomakehurst.wiremock.verification.LoggedRequest received = backend
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+					com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/docs")))
+			.get(0);
+		assertThat(received.header("X-Forwarded-Prefix").values()).containsExactly("/auth");
+	}
+
+	private static long remaining(String rateLimit, String name) {
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"" + name + "\";r=(\\d+);").matcher(rateLimit);
+		assertThat(matcher.find()).as(rateLimit).isTrue();
+		return Long.parseLong(matcher.group(1));
 	}
 
 	@Test

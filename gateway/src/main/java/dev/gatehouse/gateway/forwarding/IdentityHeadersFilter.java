@@ -1,10 +1,13 @@
 package dev.gatehouse.gateway.forwarding;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -27,7 +30,8 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * <li>{@code X-Request-Id} is the gateway's request id;</li>
  * <li>{@code X-Forwarded-For/Proto/Host} are computed: values sent by the socket peer are
  * only kept (and appended to) when the peer matches {@code trusted-proxies}; the standard
- * {@code Forwarded} header and {@code X-Forwarded-Port/Prefix} are removed.</li>
+ * {@code Forwarded} header and {@code X-Forwarded-Port} are removed; {@code X-Forwarded-Prefix} says what a route
+ * filter stripped from the path.</li>
  * </ul>
  */
 public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
@@ -53,10 +57,12 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	static final String X_FORWARDED_HOST = "X-Forwarded-Host";
 
+	static final String X_FORWARDED_PREFIX = "X-Forwarded-Prefix";
+
 	private static final String AUTH_PREFIX = "x-auth-";
 
 	private static final List<String> REMOVED = List.of(HttpHeaders.AUTHORIZATION, RequestIdWebFilter.HEADER,
-			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", "X-Forwarded-Prefix",
+			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", X_FORWARDED_PREFIX,
 			"Forwarded");
 
 	private final TrustedProxies trustedProxies;
@@ -106,7 +112,35 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 			out.set(RequestIdWebFilter.HEADER, requestId);
 		}
 		writeForwarded(out, request);
+		writePrefix(out, exchange);
 		return out;
+	}
+
+	/**
+	 * {@code X-Forwarded-Prefix}: the part of the path a route filter took off ({@code StripPrefix}, {@code
+	 * RewritePath} ending in the same path), so a backend behind {@code /auth/**} builds its redirects and links
+	 * under {@code /auth}. Only what this gateway removed; a client's own header was dropped above (and a trusted
+	 * proxy's prefix is kept in front of ours).
+	 */
+	private void writePrefix(HttpHeaders out, ServerWebExchange exchange) {
+		Set<URI> originals = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR);
+		URI routed = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		if (originals == null || originals.isEmpty() || routed == null) {
+			return;
+		}
+		String original = withoutTrailingSlash(originals.iterator().next().getRawPath());
+		String forwarded = withoutTrailingSlash(routed.getRawPath());
+		if (original.length() <= forwarded.length() || !original.endsWith(forwarded)) {
+			return;
+		}
+		String prefix = original.substring(0, original.length() - forwarded.length());
+		String outer = this.trustedProxies.trustsPeerOf(exchange.getRequest())
+				? exchange.getRequest().getHeaders().getFirst(X_FORWARDED_PREFIX) : null;
+		out.set(X_FORWARDED_PREFIX, (outer != null) ? withoutTrailingSlash(outer) + prefix : prefix);
+	}
+
+	private static String withoutTrailingSlash(String path) {
+		return (path != null && path.endsWith("/")) ? path.substring(0, path.length() - 1) : (path != null) ? path : "";
 	}
 
 	private void writeForwarded(HttpHeaders out, ServerHttpRequest request) {

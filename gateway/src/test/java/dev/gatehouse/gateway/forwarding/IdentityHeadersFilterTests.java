@@ -1,11 +1,13 @@
 package dev.gatehouse.gateway.forwarding;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -57,6 +59,42 @@ class IdentityHeadersFilterTests {
 		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.getFirst("X-Auth-Roles")).isSameAs(ALICE.rolesHeader());
 		assertThat(out.getFirst("X-Auth-Scopes")).isSameAs(ALICE.scopesHeader());
+	}
+
+	@Test
+	void aStrippedPrefixIsForwardedAsXForwardedPrefixAndAClientsOwnIsNot() {
+		MockServerWebExchange exchange = routed(exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/auth/docs").header("X-Forwarded-Prefix", "/evil")),
+				"/auth/docs", "/docs");
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.get("X-Forwarded-Prefix")).containsExactly("/auth");
+	}
+
+	@Test
+	void aRouteThatStripsNothingSendsNoPrefix() {
+		MockServerWebExchange exchange = routed(exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/api/items").header("X-Forwarded-Prefix", "/evil")),
+				"/api/items", "/api/items");
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.containsHeader("X-Forwarded-Prefix")).isFalse();
+	}
+
+	@Test
+	void aTrustedProxysPrefixStaysInFrontOfTheStrippedOne() {
+		MockServerWebExchange exchange = routed(exchange("10.0.0.7",
+				MockServerHttpRequest.get("http://gw.test/auth/").header("X-Forwarded-Prefix", "/edge/")),
+				"/auth/", "/");
+		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(),
+				exchange);
+		assertThat(out.get("X-Forwarded-Prefix")).containsExactly("/edge/auth");
+	}
+
+	private static MockServerWebExchange routed(MockServerWebExchange exchange, String original, String forwarded) {
+		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR,
+				new java.util.LinkedHashSet<>(List.of(URI.create("http://gw.test" + original))));
+		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR,
+				URI.create("http://backend.test" + forwarded));
+		return exchange;
 	}
 
 	@Test
