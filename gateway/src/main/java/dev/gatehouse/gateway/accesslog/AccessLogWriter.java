@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -103,10 +104,13 @@ public final class AccessLogWriter implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Stops after the web server (which stops earlier, at a higher phase), so in-flight requests are logged. */
+	/**
+	 * Starts before and stops after the web server (a lower phase than its start/stop lifecycle), so no request's
+	 * line is queued before the writer runs or after it has drained.
+	 */
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 2048;
+		return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1024;
 	}
 
 	private void run() {

@@ -67,6 +67,12 @@ class AccessLogWriterTests {
 		assertThat(messages().get(2)).contains("\"requestId\":\"last\"");
 	}
 
+	@Test
+	void startsBeforeAndStopsAfterTheWebServer() {
+		assertThat(writer(16).getPhase())
+			.isLessThan(org.springframework.boot.web.server.context.WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
+	}
+
 	private AccessLogWriter writer(int capacity) {
 		return new AccessLogWriter(this.logger, new AccessLogProperties(true, AccessLogProperties.Format.JSON, capacity),
 				this.meters);
