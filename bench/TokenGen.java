@@ -25,11 +25,14 @@ public class TokenGen {
 			System.exit(2);
 		}
 		String pem = Files.readString(Path.of(args[0]));
-		if (!pem.contains("BEGIN PRIVATE KEY")) {
-			throw new IllegalArgumentException(args[0] + ": expected a PKCS#8 'PRIVATE KEY' PEM (openssl genpkey)");
+		PrivateKey key;
+		try {
+			byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+			key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
 		}
-		byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-		PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+		catch (IllegalArgumentException | java.security.spec.InvalidKeySpecException ex) {
+			throw new IllegalArgumentException(args[0] + ": expected a PKCS#8 'PRIVATE KEY' PEM (openssl genpkey)", ex);
+		}
 		Path out = Path.of(args[1]);
 		int count = Integer.parseInt(args[2]);
 		String issuer = args[3];
