@@ -16,7 +16,7 @@ import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
 import dev.gatehouse.gateway.forwarding.TrustedProxies;
 import dev.gatehouse.gateway.policy.RoutePolicies;
 import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
-import dev.gatehouse.gateway.revocation.RedisConfiguredCondition;
+import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;

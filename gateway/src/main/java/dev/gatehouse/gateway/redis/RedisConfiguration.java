@@ -1,7 +1,5 @@
 package dev.gatehouse.gateway.redis;
 
-import dev.gatehouse.gateway.revocation.RedisConfiguredCondition;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;

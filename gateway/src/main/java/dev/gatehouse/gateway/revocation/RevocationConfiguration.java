@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
 /**
  * Revocation enforcement: with Redis configured ({@code spring.data.redis.host} or {@code .url}) the gateway keeps a

@@ -17,6 +17,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
+import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

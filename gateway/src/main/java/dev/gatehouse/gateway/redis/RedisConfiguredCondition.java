@@ -1,4 +1,4 @@
-package dev.gatehouse.gateway.revocation;
+package dev.gatehouse.gateway.redis;
 
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
