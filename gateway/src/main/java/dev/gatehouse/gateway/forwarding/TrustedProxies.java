@@ -92,7 +92,8 @@ public final class TrustedProxies {
 	public boolean trustsPeerOf(ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		InetAddress peer = (remote != null) ? remote.getAddress() : null;
-		if (peer != null && contains(peer.getAddress())) {
+		// getAddress() copies the address bytes: not at all when nobody is trusted (the usual edge setting)
+		if (peer != null && !this.ranges.isEmpty() && contains(peer.getAddress())) {
 			return true;
 		}
 		if (!this.warned.get() && request.getHeaders().containsHeader("X-Forwarded-For")
