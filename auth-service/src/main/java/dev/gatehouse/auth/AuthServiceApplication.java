@@ -17,7 +17,10 @@ public class AuthServiceApplication {
 		SpringApplication.run(AuthServiceApplication.class, args);
 	}
 
-	/** The one source of time: tokens, rotation windows, throttling and revocation all read it. */
+	/**
+	 * The one source of time: tokens, rotation windows, throttling and revocation all
+	 * read it.
+	 */
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();

@@ -20,7 +20,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The API documentation, directly and behind the gateway (which strips {@code /auth} and says so). */
+/**
+ * The API documentation, directly and behind the gateway (which strips {@code /auth} and
+ * says so).
+ */
 class ApiDocsTests extends MockMvcTestSupport {
 
 	/** The test profile trusts 10.0.0.1 as its proxy. */
@@ -64,16 +67,18 @@ class ApiDocsTests extends MockMvcTestSupport {
 	void anUnknownJsonFieldIsNamedButItsValueNeverEchoed() throws Exception {
 		String admin = this.users.create(uniqueName("adm"), "user", "admin");
 		String token = (String) login(admin, TestUsers.PASSWORD).get("access_token");
-		this.mvc.perform(patch("/admin/users/" + admin).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"role\":[\"secret-looking-value\"]}"))
+		this.mvc
+			.perform(patch("/admin/users/" + admin).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"role\":[\"secret-looking-value\"]}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, startsWith("application/problem+json")))
 			.andExpect(jsonPath("$.detail").value("Unknown field: role"))
 			.andExpect(content().string(not(containsString("secret-looking-value"))));
-		this.mvc.perform(patch("/admin/users/" + admin).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"disabled\":\"secret-looking-value\"}"))
+		this.mvc
+			.perform(patch("/admin/users/" + admin).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"disabled\":\"secret-looking-value\"}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail").value("Field disabled has the wrong type or shape"))
 			.andExpect(content().string(not(containsString("secret-looking-value"))));

@@ -50,8 +50,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The real service on a random port, driven over HTTP: whole flows, a restart on the same data, the revocations it
- * writes to a real Redis, and concurrent refreshes.
+ * The real service on a random port, driven over HTTP: whole flows, a restart on the same
+ * data, the revocations it writes to a real Redis, and concurrent refreshes.
  */
 class AuthServiceIT {
 
@@ -70,7 +70,10 @@ class AuthServiceIT {
 
 	private String management;
 
-	/** Whether the bootstrap admin existed when each web server (service, management) started. */
+	/**
+	 * Whether the bootstrap admin existed when each web server (service, management)
+	 * started.
+	 */
 	private final List<Boolean> adminExistedAtServerStart = new ArrayList<>();
 
 	@BeforeAll
@@ -101,8 +104,8 @@ class AuthServiceIT {
 	private void startService() {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=test",
 				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + TestRedis.port(),
-				"--gatehouse.auth.bootstrap.admin.username=root", "--gatehouse.auth.bootstrap.admin.password=root-password",
-				"--management.server.port=0"));
+				"--gatehouse.auth.bootstrap.admin.username=root",
+				"--gatehouse.auth.bootstrap.admin.password=root-password", "--management.server.port=0"));
 		TestDatabase.durable(this.dataDir).forEach((key, value) -> args.add("--" + key + "=" + value));
 		this.context = new SpringApplicationBuilder(AuthServiceApplication.class)
 			.listeners((ApplicationListener<WebServerInitializedEvent>) (event) -> this.adminExistedAtServerStart
@@ -124,10 +127,14 @@ class AuthServiceIT {
 
 	@Test
 	void theActuatorAnswersOnTheManagementPortOnly() throws Exception {
-		assertThat(http.send(HttpRequest.newBuilder(URI.create(this.management + "/actuator/health")).build(),
-				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-		assertThat(http.send(HttpRequest.newBuilder(URI.create(this.base + "/actuator/health")).build(),
-				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+		assertThat(http
+			.send(HttpRequest.newBuilder(URI.create(this.management + "/actuator/health")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(200);
+		assertThat(http
+			.send(HttpRequest.newBuilder(URI.create(this.base + "/actuator/health")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -138,11 +145,14 @@ class AuthServiceIT {
 		Map<String, Object> session = login("walter", "heisenberg!");
 		assertThat(get("/users/me", accessToken(session)).statusCode()).isEqualTo(200);
 
-		// a stolen refresh token, replayed after the legitimate client rotated it, kills the whole login
+		// a stolen refresh token, replayed after the legitimate client rotated it, kills
+		// the whole login
 		String stolen = (String) session.get("refresh_token");
-		Map<String, Object> rotated = json(form("/token", Map.of("grant_type", "refresh_token", "refresh_token", stolen), null));
+		Map<String, Object> rotated = json(
+				form("/token", Map.of("grant_type", "refresh_token", "refresh_token", stolen), null));
 		waitPastGrace();
-		HttpResponse<String> replay = form("/token", Map.of("grant_type", "refresh_token", "refresh_token", stolen), null);
+		HttpResponse<String> replay = form("/token", Map.of("grant_type", "refresh_token", "refresh_token", stolen),
+				null);
 		assertThat(replay.statusCode()).isEqualTo(400);
 		assertThat(replay.body()).contains("invalid_grant");
 		assertThat(get("/users/me", accessToken(rotated)).statusCode()).isEqualTo(401);
@@ -155,10 +165,12 @@ class AuthServiceIT {
 		// logout ends the session
 		Map<String, Object> third = login("walter", "heisenberg!");
 		HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create(this.base + "/logout"))
-			.header("Authorization", "Bearer " + accessToken(third)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-				HttpResponse.BodyHandlers.ofString());
+			.header("Authorization", "Bearer " + accessToken(third))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(logout.statusCode()).isEqualTo(204);
-		assertThat(form("/token", Map.of("grant_type", "refresh_token", "refresh_token", (String) third.get("refresh_token")), null)
+		assertThat(form("/token",
+				Map.of("grant_type", "refresh_token", "refresh_token", (String) third.get("refresh_token")), null)
 			.statusCode()).isEqualTo(400);
 	}
 
@@ -168,10 +180,13 @@ class AuthServiceIT {
 		createUser(admin, "jesse", "yo-science!");
 		Map<String, Object> session = login("jesse", "yo-science!");
 		HttpResponse<String> disable = http.send(HttpRequest.newBuilder(URI.create(this.base + "/admin/users/jesse"))
-			.header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-			.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"disabled\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+			.header("Authorization", "Bearer " + admin)
+			.header("Content-Type", "application/json")
+			.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"disabled\":true}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(disable.statusCode()).isEqualTo(200);
-		HttpResponse<String> refresh = form("/token", Map.of("grant_type", "refresh_token", "refresh_token", (String) session.get("refresh_token")), null);
+		HttpResponse<String> refresh = form("/token",
+				Map.of("grant_type", "refresh_token", "refresh_token", (String) session.get("refresh_token")), null);
 		assertThat(refresh.statusCode()).isEqualTo(400);
 		assertThat(refresh.body()).contains("invalid_grant");
 		assertThat(get("/users/me", accessToken(session)).statusCode()).isEqualTo(401);
@@ -186,11 +201,13 @@ class AuthServiceIT {
 		Map<String, Object> session = login("skyler", "car-wash-money");
 		restart();
 		assertThat(get("/users/me", accessToken(session)).statusCode()).isEqualTo(200);
-		Map<String, Object> refreshed = json(form("/token", Map.of("grant_type", "refresh_token", "refresh_token", (String) session.get("refresh_token")), null));
+		Map<String, Object> refreshed = json(form("/token",
+				Map.of("grant_type", "refresh_token", "refresh_token", (String) session.get("refresh_token")), null));
 		assertThat(refreshed).containsKey("access_token");
 		login("skyler", "car-wash-money");
 		// the bootstrap admin was created once, not twice
-		assertThat(JsonPath.<List<String>>read(get("/admin/users", accessToken(login("root", "root-password"))).body(), "$[*].username"))
+		assertThat(JsonPath.<List<String>>read(get("/admin/users", accessToken(login("root", "root-password"))).body(),
+				"$[*].username"))
 			.containsOnlyOnce("root");
 	}
 
@@ -199,7 +216,8 @@ class AuthServiceIT {
 		BlockingQueue<String> messages = new LinkedBlockingQueue<>();
 		RedisMessageListenerContainer listener = new RedisMessageListenerContainer();
 		listener.setConnectionFactory(redisFactory);
-		listener.addMessageListener((message, pattern) -> messages.add(new String(message.getBody(), StandardCharsets.UTF_8)),
+		listener.addMessageListener(
+				(message, pattern) -> messages.add(new String(message.getBody(), StandardCharsets.UTF_8)),
 				new ChannelTopic("gatehouse:revocations"));
 		listener.afterPropertiesSet();
 		listener.start();
@@ -221,7 +239,9 @@ class AuthServiceIT {
 			assertThat(redis.hasKey("gatehouse:revoked:sid:" + sid)).isTrue();
 
 			http.send(HttpRequest.newBuilder(URI.create(this.base + "/admin/users/hank"))
-				.header("Authorization", "Bearer " + admin).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+				.header("Authorization", "Bearer " + admin)
+				.DELETE()
+				.build(), HttpResponse.BodyHandlers.ofString());
 			// keyed by issuer (http://auth.test, form-encoded) and subject
 			assertThat(messages.poll(5, TimeUnit.SECONDS)).startsWith("user http%3A%2F%2Fauth.test:hank ");
 			assertThat(Long.parseLong(redis.opsForValue().get("gatehouse:revoked:user:http%3A%2F%2Fauth.test:hank")))
@@ -239,8 +259,8 @@ class AuthServiceIT {
 		String user = "saul" + (System.nanoTime() % 1_000_000);
 		createUser(admin, user, "better-call-me");
 		for (int i = 0; i < 3; i++) {
-			assertThat(form("/token", Map.of("grant_type", "password", "username", user, "password", "wrong"), null).statusCode())
-				.isEqualTo(400);
+			assertThat(form("/token", Map.of("grant_type", "password", "username", user, "password", "wrong"), null)
+				.statusCode()).isEqualTo(400);
 		}
 		String key = "gatehouse:login-failures:" + java.util.HexFormat.of()
 			.formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -254,8 +274,10 @@ class AuthServiceIT {
 		assertThat(refused.statusCode()).isEqualTo(429);
 		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
 		redis.delete(key);
-		assertThat(form("/token", Map.of("grant_type", "password", "username", user, "password", "better-call-me"), null)
-			.statusCode()).isEqualTo(200);
+		assertThat(
+				form("/token", Map.of("grant_type", "password", "username", user, "password", "better-call-me"), null)
+					.statusCode())
+			.isEqualTo(200);
 	}
 
 	@Test
@@ -289,9 +311,11 @@ class AuthServiceIT {
 					assertThat(response.statusCode()).isEqualTo(400);
 				}
 			}
-			// one live chain: every success got the same successor, and that successor works
+			// one live chain: every success got the same successor, and that successor
+			// works
 			assertThat(successors).hasSize(1);
-			HttpResponse<String> next = form("/token", Map.of("grant_type", "refresh_token", "refresh_token", successors.iterator().next()), null);
+			HttpResponse<String> next = form("/token",
+					Map.of("grant_type", "refresh_token", "refresh_token", successors.iterator().next()), null);
 			assertThat(next.statusCode()).isEqualTo(200);
 		}
 		finally {
@@ -302,10 +326,13 @@ class AuthServiceIT {
 	@Test
 	void hostileInputIsAnswered4xxNeverA500() throws Exception {
 		List<HttpResponse<String>> answers = new ArrayList<>();
-		answers.add(form("/token", Map.of("grant_type", "password", "username", "root", "password", "p".repeat(1024 * 1024)), null));
-		answers.add(raw("/token", "application/x-www-form-urlencoded", "grant_type=password&grant_type=password&username=a&password=b"));
+		answers.add(form("/token",
+				Map.of("grant_type", "password", "username", "root", "password", "p".repeat(1024 * 1024)), null));
+		answers.add(raw("/token", "application/x-www-form-urlencoded",
+				"grant_type=password&grant_type=password&username=a&password=b"));
 		answers.add(raw("/token", "text/plain", "grant_type=password&username=a&password=b"));
-		answers.add(raw("/token", "application/json", "{\"grant_type\":\"password\",\"username\":\"root\",\"password\":\"root-password\"}"));
+		answers.add(raw("/token", "application/json",
+				"{\"grant_type\":\"password\",\"username\":\"root\",\"password\":\"root-password\"}"));
 		answers.add(form("/token", Map.of("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), null));
 		answers.add(raw("/token", "application/x-www-form-urlencoded", "grant_type=%zz&%%%"));
 		answers.add(raw("/admin/users", "application/json", "{\"username\":"));
@@ -318,21 +345,26 @@ class AuthServiceIT {
 		}
 	}
 
-	private void createUser(String adminToken, String username, String password) throws IOException, InterruptedException {
+	private void createUser(String adminToken, String username, String password)
+			throws IOException, InterruptedException {
 		HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(this.base + "/admin/users"))
-			.header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + username + "\",\"password\":\"" + password + "\",\"roles\":[\"user\"]}"))
+			.header("Authorization", "Bearer " + adminToken)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"username\":\"" + username + "\",\"password\":\"" + password + "\",\"roles\":[\"user\"]}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 	}
 
 	private Map<String, Object> login(String username, String password) throws IOException, InterruptedException {
-		HttpResponse<String> response = form("/token", Map.of("grant_type", "password", "username", username, "password", password), null);
+		HttpResponse<String> response = form("/token",
+				Map.of("grant_type", "password", "username", username, "password", password), null);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json(response);
 	}
 
-	private HttpResponse<String> form(String path, Map<String, String> fields, String authorization) throws IOException, InterruptedException {
+	private HttpResponse<String> form(String path, Map<String, String> fields, String authorization)
+			throws IOException, InterruptedException {
 		String body = new LinkedHashMap<>(fields).entrySet()
 			.stream()
 			.map((e) -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
@@ -346,14 +378,19 @@ class AuthServiceIT {
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	private HttpResponse<String> raw(String path, String contentType, String body) throws IOException, InterruptedException {
-		return http.send(HttpRequest.newBuilder(URI.create(this.base + path)).header("Content-Type", contentType)
-			.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+	private HttpResponse<String> raw(String path, String contentType, String body)
+			throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> get(String path, String accessToken) throws IOException, InterruptedException {
-		return http.send(HttpRequest.newBuilder(URI.create(this.base + path)).header("Authorization", "Bearer " + accessToken).GET().build(),
-				HttpResponse.BodyHandlers.ofString());
+		return http.send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.header("Authorization", "Bearer " + accessToken)
+			.GET()
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static Map<String, Object> json(HttpResponse<String> response) {
@@ -369,7 +406,10 @@ class AuthServiceIT {
 		return new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
 	}
 
-	/** The real clock must pass the 2 s reuse grace window; the only wait in the suite, bounded. */
+	/**
+	 * The real clock must pass the 2 s reuse grace window; the only wait in the suite,
+	 * bounded.
+	 */
 	private static void waitPastGrace() throws InterruptedException {
 		Thread.sleep(2100);
 	}

@@ -10,7 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The actuator lives on the management port; the service port (exposed by the gateway as /auth/**) never serves it. */
+/**
+ * The actuator lives on the management port; the service port (exposed by the gateway as
+ * /auth/**) never serves it.
+ */
 class ManagementPortTests extends MockMvcTestSupport {
 
 	@Value("${management.server.port}")

@@ -24,11 +24,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On a platform Spring Boot detects (here a simulated Kubernetes) Boot would trust {@code X-Forwarded-For} from any
- * private or loopback peer by itself; the auth-service keeps it off, so only {@code gatehouse.auth.trusted-proxies}
- * decides. Real Tomcat, since Boot's handling is a Tomcat valve.
+ * On a platform Spring Boot detects (here a simulated Kubernetes) Boot would trust
+ * {@code X-Forwarded-For} from any private or loopback peer by itself; the auth-service
+ * keeps it off, so only {@code gatehouse.auth.trusted-proxies} decides. Real Tomcat,
+ * since Boot's handling is a Tomcat valve.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.main.cloud-platform=kubernetes")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "spring.main.cloud-platform=kubernetes")
 @ActiveProfiles("test")
 @Import({ TestClockConfiguration.class, TestUsers.class })
 class PlatformForwardedHeadersTests {
@@ -52,12 +54,14 @@ class PlatformForwardedHeadersTests {
 		for (int i = 0; i < 5; i++) {
 			assertThat(login(user, "wrong password", "203.0.113." + i).statusCode()).isEqualTo(400);
 		}
-		// every attempt came from 127.0.0.1, whatever it claimed: the sixth is throttled, right password or not
+		// every attempt came from 127.0.0.1, whatever it claimed: the sixth is throttled,
+		// right password or not
 		assertThat(login(user, TestUsers.PASSWORD, "203.0.113.99").statusCode()).isEqualTo(429);
 	}
 
 	private HttpResponse<String> login(String user, String password, String forwardedFor) throws Exception {
-		String body = "grant_type=password&username=" + user + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+		String body = "grant_type=password&username=" + user + "&password="
+				+ URLEncoder.encode(password, StandardCharsets.UTF_8);
 		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/token"))
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("X-Forwarded-For", forwardedFor)

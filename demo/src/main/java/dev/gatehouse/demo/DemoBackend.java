@@ -4,12 +4,14 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 /**
- * The demo's "existing backend": a WireMock server whose stubs and files live in the classpath folder
- * {@value #CLASSPATH_ROOT} ({@code mappings/*.json}, {@code __files/…}). The stubs use WireMock's response
- * templating, so they answer from what the gateway forwarded ({@code X-Auth-Subject}, every header, the path).
+ * The demo's "existing backend": a WireMock server whose stubs and files live in the
+ * classpath folder {@value #CLASSPATH_ROOT} ({@code mappings/*.json}, {@code __files/…}).
+ * The stubs use WireMock's response templating, so they answer from what the gateway
+ * forwarded ({@code X-Auth-Subject}, every header, the path).
  * <p>
- * It listens on loopback only, and its admin API ({@code /__admin/**}, which could add stubs that the gateway would
- * then serve from its own origin) is refused: it requires HTTPS, and there is no HTTPS listener.
+ * It listens on loopback only, and its admin API ({@code /__admin/**}, which could add
+ * stubs that the gateway would then serve from its own origin) is refused: it requires
+ * HTTPS, and there is no HTTPS listener.
  */
 final class DemoBackend {
 

@@ -17,15 +17,18 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import redis.embedded.RedisServer;
 
 /**
- * Starts the demo stack of the contract's section 2: three child processes, Redis ({@value #REDIS_PORT}), the
- * auth-service ({@value #AUTH_PORT}, management {@value #AUTH_MANAGEMENT_PORT}) and the gateway
- * ({@value #GATEWAY_PORT}, management {@value #MANAGEMENT_PORT}), both with the {@code demo} profile, and the WireMock
- * demo backend ({@value #BACKEND_PORT}) in this JVM. Everything listens on {@value #LOOPBACK} only.
+ * Starts the demo stack of the contract's section 2: three child processes, Redis
+ * ({@value #REDIS_PORT}), the auth-service ({@value #AUTH_PORT}, management
+ * {@value #AUTH_MANAGEMENT_PORT}) and the gateway ({@value #GATEWAY_PORT}, management
+ * {@value #MANAGEMENT_PORT}), both with the {@code demo} profile, and the WireMock demo
+ * backend ({@value #BACKEND_PORT}) in this JVM. Everything listens on {@value #LOOPBACK}
+ * only.
  * <p>
- * A child counts as ready only by an answer that child alone can give (Redis its own process id, a Spring Boot app a
- * health group of a random name), never because something answers on its port. The launcher watches every child:
- * when one dies, it says why (from the child's log), stops the rest and exits with 1. Ctrl-C or SIGTERM stops
- * everything; the data directory survives for the next start.
+ * A child counts as ready only by an answer that child alone can give (Redis its own
+ * process id, a Spring Boot app a health group of a random name), never because something
+ * answers on its port. The launcher watches every child: when one dies, it says why (from
+ * the child's log), stops the rest and exits with 1. Ctrl-C or SIGTERM stops everything;
+ * the data directory survives for the next start.
  */
 public final class DemoLauncher {
 
@@ -44,7 +47,10 @@ public final class DemoLauncher {
 	/** Not 6379: machines often run a Redis there already. */
 	static final int REDIS_PORT = 6390;
 
-	/** The gateway's addresses as the auth-service sees them: it trusts their {@code X-Forwarded-For}. */
+	/**
+	 * The gateway's addresses as the auth-service sees them: it trusts their
+	 * {@code X-Forwarded-For}.
+	 */
 	static final String GATEWAY_ADDRESSES = "127.0.0.1/32,::1/128";
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -82,7 +88,8 @@ public final class DemoLauncher {
 
 	/**
 	 * Start everything, then watch until a child dies or the launcher is stopped.
-	 * @return the exit code: 0 when stopped, 1 when something failed (the cause is printed)
+	 * @return the exit code: 0 when stopped, 1 when something failed (the cause is
+	 * printed)
 	 */
 	int run() {
 		try {
@@ -114,7 +121,8 @@ public final class DemoLauncher {
 		Files.createDirectories(this.settings.logDir());
 		log("data directory " + data + " (kept between starts; delete it to start afresh)");
 
-		// Redis keeps the revocation denylist and rate-limit counters; its append-only file keeps them across starts.
+		// Redis keeps the revocation denylist and rate-limit counters; its append-only
+		// file keeps them across starts.
 		List<String> redisCommand = RedisServer.newRedisServer()
 			.bind(LOOPBACK)
 			.port(REDIS_PORT)
@@ -122,8 +130,8 @@ public final class DemoLauncher {
 			.setting("appendonly yes")
 			.setting("save \"\"")
 			.buildCommandArgs();
-		this.supervisor.startAndAwaitReady(this.redis, redisCommand, ReadinessProbe.redisProcessId(LOOPBACK, REDIS_PORT),
-				START_TIMEOUT);
+		this.supervisor.startAndAwaitReady(this.redis, redisCommand,
+				ReadinessProbe.redisProcessId(LOOPBACK, REDIS_PORT), START_TIMEOUT);
 		log("Redis on " + LOOPBACK + ":" + REDIS_PORT + ", log: " + this.redis.log());
 
 		WireMockServer server = DemoBackend.create(BACKEND_PORT);
@@ -138,9 +146,8 @@ public final class DemoLauncher {
 		log("demo backend (WireMock) on http://" + LOOPBACK + ":" + BACKEND_PORT);
 
 		log("starting auth-service, log: " + this.auth.log());
-		this.supervisor.startAndAwaitReady(this.auth, javaCommand(this.settings.authJar(), authArgs()),
-				ReadinessProbe.springHealthGroup("http://" + LOOPBACK + ":" + AUTH_MANAGEMENT_PORT, this.authHealthGroup),
-				START_TIMEOUT);
+		this.supervisor.startAndAwaitReady(this.auth, javaCommand(this.settings.authJar(), authArgs()), ReadinessProbe
+			.springHealthGroup("http://" + LOOPBACK + ":" + AUTH_MANAGEMENT_PORT, this.authHealthGroup), START_TIMEOUT);
 		log("auth-service ready on http://localhost:" + AUTH_PORT);
 
 		log("starting gateway, log: " + this.gateway.log());
@@ -150,19 +157,25 @@ public final class DemoLauncher {
 		log("gateway ready on http://localhost:" + GATEWAY_PORT);
 	}
 
-	/** The auth-service's arguments: ours first, each left out when the user's {@code DEMO_AUTH_ARGS} set its key. */
+	/**
+	 * The auth-service's arguments: ours first, each left out when the user's
+	 * {@code DEMO_AUTH_ARGS} set its key.
+	 */
 	List<String> authArgs() {
-		return withDefaults(List.of("--spring.profiles.active=demo", "--server.address=" + LOOPBACK,
-				"--server.port=" + AUTH_PORT, "--management.server.address=" + LOOPBACK,
-				"--management.server.port=" + AUTH_MANAGEMENT_PORT,
-				"--management.endpoint.health.group." + this.authHealthGroup + ".include=*",
-				"--gatehouse.auth.trusted-proxies=" + GATEWAY_ADDRESSES,
-				"--gatehouse.auth.data-dir=" + this.settings.dataDir().resolve("auth"),
-				"--spring.data.redis.host=" + LOOPBACK, "--spring.data.redis.port=" + REDIS_PORT),
+		return withDefaults(
+				List.of("--spring.profiles.active=demo", "--server.address=" + LOOPBACK, "--server.port=" + AUTH_PORT,
+						"--management.server.address=" + LOOPBACK, "--management.server.port=" + AUTH_MANAGEMENT_PORT,
+						"--management.endpoint.health.group." + this.authHealthGroup + ".include=*",
+						"--gatehouse.auth.trusted-proxies=" + GATEWAY_ADDRESSES,
+						"--gatehouse.auth.data-dir=" + this.settings.dataDir().resolve("auth"),
+						"--spring.data.redis.host=" + LOOPBACK, "--spring.data.redis.port=" + REDIS_PORT),
 				this.settings.authArgs());
 	}
 
-	/** The gateway's arguments: ours first, each left out when the user's {@code DEMO_GATEWAY_ARGS} set its key. */
+	/**
+	 * The gateway's arguments: ours first, each left out when the user's
+	 * {@code DEMO_GATEWAY_ARGS} set its key.
+	 */
 	List<String> gatewayArgs() {
 		return withDefaults(List.of("--spring.profiles.active=demo", "--server.address=" + LOOPBACK,
 				"--server.port=" + GATEWAY_PORT, "--management.server.address=" + LOOPBACK,
@@ -173,8 +186,8 @@ public final class DemoLauncher {
 	}
 
 	/**
-	 * Our arguments and then the user's, leaving out ours whose key the user sets: Spring joins a repeated
-	 * {@code --key=} with commas instead of letting the last one win.
+	 * Our arguments and then the user's, leaving out ours whose key the user sets: Spring
+	 * joins a repeated {@code --key=} with commas instead of letting the last one win.
 	 * @param defaults our {@code --key=value} arguments
 	 * @param user the user's arguments
 	 * @return the arguments to pass
@@ -207,7 +220,10 @@ public final class DemoLauncher {
 		return command;
 	}
 
-	/** A health group name nobody else knows: the path {@code /actuator/health/<name>} exists only in our child. */
+	/**
+	 * A health group name nobody else knows: the path {@code /actuator/health/<name>}
+	 * exists only in our child.
+	 */
 	private static String healthGroupName() {
 		byte[] random = new byte[8];
 		new SecureRandom().nextBytes(random);
@@ -222,7 +238,10 @@ public final class DemoLauncher {
 		}
 	}
 
-	/** A clear message up front; the children's own binding (and their readiness answers) decide in the end. */
+	/**
+	 * A clear message up front; the children's own binding (and their readiness answers)
+	 * decide in the end.
+	 */
 	private void requireFreePorts() {
 		for (int port : new int[] { GATEWAY_PORT, MANAGEMENT_PORT, AUTH_PORT, AUTH_MANAGEMENT_PORT, BACKEND_PORT,
 				REDIS_PORT }) {
@@ -241,29 +260,34 @@ public final class DemoLauncher {
 
 	private void printWelcome() {
 		String base = "http://localhost:" + GATEWAY_PORT;
-		System.out.println("""
+		System.out.println(
+				"""
 
-				Gatehouse demo is up (every port on 127.0.0.1 only).
-				  gateway (single entry point)  %s
-				  gateway management            http://localhost:%d/actuator/health
-				  auth-service                  http://localhost:%d  (also %s/auth/...)
-				  auth-service management       http://localhost:%d/actuator/health
-				  demo backend (WireMock)       http://localhost:%d
-				  web page                      %s/app/
-				  logs                          %s
+						Gatehouse demo is up (every port on 127.0.0.1 only).
+						  gateway (single entry point)  %s
+						  gateway management            http://localhost:%d/actuator/health
+						  auth-service                  http://localhost:%d  (also %s/auth/...)
+						  auth-service management       http://localhost:%d/actuator/health
+						  demo backend (WireMock)       http://localhost:%d
+						  web page                      %s/app/
+						  logs                          %s
 
-				Users: johndoe/secret (user), alice/wonderland (user, admin), bob/builder (disabled).
-				Try:
-				  TOKEN=$(curl -s -d grant_type=password -d username=johndoe -d password=secret %s/auth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
-				  curl -s -H "Authorization: Bearer $TOKEN" %s/api/items
-				  curl -si -H "Authorization: Bearer $TOKEN" %s/admin/dashboard    # 403: johndoe is not an admin
+						Users: johndoe/secret (user), alice/wonderland (user, admin), bob/builder (disabled).
+						Try:
+						  TOKEN=$(curl -s -d grant_type=password -d username=johndoe -d password=secret %s/auth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+						  curl -s -H "Authorization: Bearer $TOKEN" %s/api/items
+						  curl -si -H "Authorization: Bearer $TOKEN" %s/admin/dashboard    # 403: johndoe is not an admin
 
-				Press Ctrl-C (or send SIGTERM) to stop everything.
-				""".formatted(base, MANAGEMENT_PORT, AUTH_PORT, base, AUTH_MANAGEMENT_PORT, BACKEND_PORT, base,
-				this.settings.logDir(), base, base, base));
+						Press Ctrl-C (or send SIGTERM) to stop everything.
+						"""
+					.formatted(base, MANAGEMENT_PORT, AUTH_PORT, base, AUTH_MANAGEMENT_PORT, BACKEND_PORT, base,
+							this.settings.logDir(), base, base, base));
 	}
 
-	/** Stop the gateway, the auth-service and Redis (the last started first), then the backend. Idempotent. */
+	/**
+	 * Stop the gateway, the auth-service and Redis (the last started first), then the
+	 * backend. Idempotent.
+	 */
 	void stop() {
 		log("stopping");
 		this.supervisor.stopAll(STOP_GRACE);

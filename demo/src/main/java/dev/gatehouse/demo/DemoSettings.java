@@ -12,13 +12,17 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the demo finds its jars and keeps its data, and what extra arguments its children get.
+ * Where the demo finds its jars and keeps its data, and what extra arguments its children
+ * get.
  *
- * @param repoRoot the repository root (holds {@code auth-service/target} and {@code gateway/target})
- * @param dataDir where the auth-service database and signing key, Redis' append-only file and the logs live
+ * @param repoRoot the repository root (holds {@code auth-service/target} and
+ * {@code gateway/target})
+ * @param dataDir where the auth-service database and signing key, Redis' append-only file
+ * and the logs live
  * @param version the version of the auth-service and gateway jars
  * @param javaOptions JVM options for both children ({@value #ENV_JAVA_OPTS})
- * @param authArgs extra auth-service arguments ({@value #ENV_AUTH_ARGS}), e.g. {@code --gatehouse.auth.access-token-ttl=5s}
+ * @param authArgs extra auth-service arguments ({@value #ENV_AUTH_ARGS}), e.g.
+ * {@code --gatehouse.auth.access-token-ttl=5s}
  * @param gatewayArgs extra gateway arguments ({@value #ENV_GATEWAY_ARGS})
  */
 record DemoSettings(Path repoRoot, Path dataDir, String version, List<String> javaOptions, List<String> authArgs,
@@ -66,7 +70,10 @@ record DemoSettings(Path repoRoot, Path dataDir, String version, List<String> ja
 		return Arrays.stream(value.trim().split("\\s+")).toList();
 	}
 
-	/** The jar lives in {@code <root>/demo/target/}; otherwise the working directory is taken as the root. */
+	/**
+	 * The jar lives in {@code <root>/demo/target/}; otherwise the working directory is
+	 * taken as the root.
+	 */
 	private static Path guessRepoRoot() {
 		try {
 			Path location = Path.of(DemoSettings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -90,7 +97,8 @@ record DemoSettings(Path repoRoot, Path dataDir, String version, List<String> ja
 			}
 			String version = properties.getProperty("gatehouse.version");
 			if (!hasText(version) || version.startsWith("@")) {
-				throw new IllegalStateException("gatehouse-demo.properties lacks the built version; rebuild with ./mvnw package");
+				throw new IllegalStateException(
+						"gatehouse-demo.properties lacks the built version; rebuild with ./mvnw package");
 			}
 			return version;
 		}

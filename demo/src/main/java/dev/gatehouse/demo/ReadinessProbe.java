@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Whether a child is ready, judged by an answer only that child can give: whatever else listens on its port (an old
- * demo, another program) must never pass for it.
+ * Whether a child is ready, judged by an answer only that child can give: whatever else
+ * listens on its port (an old demo, another program) must never pass for it.
  */
 @FunctionalInterface
 interface ReadinessProbe {
@@ -30,10 +30,11 @@ interface ReadinessProbe {
 	boolean isReady(long pid) throws InterruptedException;
 
 	/**
-	 * A Spring Boot child: its actuator health group named {@code group} says UP, and a group of another name does
-	 * not exist. The launcher gives each child a health group of a fresh random name
-	 * ({@code management.endpoint.health.group.<name>.include=*}), so only that child knows the path; another server
-	 * answers 404 there, or (one that says UP to everything) UP to the made-up name too.
+	 * A Spring Boot child: its actuator health group named {@code group} says UP, and a
+	 * group of another name does not exist. The launcher gives each child a health group
+	 * of a fresh random name ({@code management.endpoint.health.group.<name>.include=*}),
+	 * so only that child knows the path; another server answers 404 there, or (one that
+	 * says UP to everything) UP to the made-up name too.
 	 * @param managementBase e.g. {@code http://127.0.0.1:8081}
 	 * @param group the health group's name
 	 * @return the probe
@@ -66,7 +67,8 @@ interface ReadinessProbe {
 	}
 
 	/**
-	 * A Redis child: {@code INFO server} over the port answers with the child's own {@code process_id}.
+	 * A Redis child: {@code INFO server} over the port answers with the child's own
+	 * {@code process_id}.
 	 * @param host the address Redis binds
 	 * @param port its port
 	 * @return the probe
@@ -89,7 +91,10 @@ interface ReadinessProbe {
 		};
 	}
 
-	/** A RESP bulk string ({@code $<length>\r\n<bytes>\r\n}); anything else (an error, another protocol) is empty. */
+	/**
+	 * A RESP bulk string ({@code $<length>\r\n<bytes>\r\n}); anything else (an error,
+	 * another protocol) is empty.
+	 */
 	private static String readBulkString(InputStream in) throws IOException {
 		StringBuilder header = new StringBuilder();
 		for (int c = in.read(); c != '\n'; c = in.read()) {

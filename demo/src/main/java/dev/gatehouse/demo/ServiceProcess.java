@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One child process of the demo (Redis, the auth-service, the gateway), its output in a log file. When it dies,
- * {@link #exitReport()} says why, from the end of that log.
+ * One child process of the demo (Redis, the auth-service, the gateway), its output in a
+ * log file. When it dies, {@link #exitReport()} says why, from the end of that log.
  */
 final class ServiceProcess {
 
@@ -81,8 +81,8 @@ final class ServiceProcess {
 	}
 
 	/**
-	 * Ask the process to stop (SIGTERM: Spring's graceful shutdown, Redis' clean exit), then kill it after the grace
-	 * period.
+	 * Ask the process to stop (SIGTERM: Spring's graceful shutdown, Redis' clean exit),
+	 * then kill it after the grace period.
 	 * @param grace how long a graceful stop may take
 	 */
 	void stop(Duration grace) {
@@ -93,7 +93,8 @@ final class ServiceProcess {
 		p.destroy();
 		try {
 			if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-				System.out.println("[demo] " + this.name + " did not stop within " + grace.toSeconds() + " s; killing it");
+				System.out
+					.println("[demo] " + this.name + " did not stop within " + grace.toSeconds() + " s; killing it");
 				p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
 			}
 		}
@@ -105,7 +106,8 @@ final class ServiceProcess {
 
 	/**
 	 * Why the process ended: its exit code and the cause its log gives.
-	 * @return e.g. {@code gateway exited with code 1: Web server failed to start. Port 8081 was already in use.}
+	 * @return e.g.
+	 * {@code gateway exited with code 1: Web server failed to start. Port 8081 was already in use.}
 	 */
 	String exitReport() {
 		Process p = this.process;
@@ -129,8 +131,9 @@ final class ServiceProcess {
 	}
 
 	/**
-	 * The cause a log gives for a process' end: Spring Boot's failure analysis ("APPLICATION FAILED TO START", its
-	 * description and action) when there is one, otherwise the last {@value #TAIL_LINES} non-blank lines.
+	 * The cause a log gives for a process' end: Spring Boot's failure analysis
+	 * ("APPLICATION FAILED TO START", its description and action) when there is one,
+	 * otherwise the last {@value #TAIL_LINES} non-blank lines.
 	 * @param lines the log
 	 * @return the lines to show
 	 */

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Starts the demo's child processes one after the other, waits until each is ready by its own answer, and watches
- * all of them: the first one to die ends the demo. Once {@link #stopAll} has begun, nothing more starts and a
- * child's exit is no failure.
+ * Starts the demo's child processes one after the other, waits until each is ready by its
+ * own answer, and watches all of them: the first one to die ends the demo. Once
+ * {@link #stopAll} has begun, nothing more starts and a child's exit is no failure.
  */
 final class Supervisor {
 
@@ -25,7 +25,8 @@ final class Supervisor {
 	private boolean stopping;
 
 	/**
-	 * @param pollInterval how often readiness is asked while a child starts (a child's exit is noticed at once)
+	 * @param pollInterval how often readiness is asked while a child starts (a child's
+	 * exit is noticed at once)
 	 */
 	Supervisor(Duration pollInterval) {
 		this.pollInterval = pollInterval;
@@ -37,7 +38,8 @@ final class Supervisor {
 	 * @param command its command line
 	 * @param probe readiness by the child's own answer
 	 * @param timeout how long it may take
-	 * @throws ChildFailedException when it (or a child started before) exits first, or the timeout passes
+	 * @throws ChildFailedException when it (or a child started before) exits first, or
+	 * the timeout passes
 	 * @throws IOException when the process cannot be started
 	 * @throws InterruptedException when interrupted
 	 */
@@ -54,13 +56,14 @@ final class Supervisor {
 		while (true) {
 			requireAllAlive();
 			if (probe.isReady(child.pid())) {
-				// the answer came from this child; make sure it still runs (it may have failed right after)
+				// the answer came from this child; make sure it still runs (it may have
+				// failed right after)
 				requireAllAlive();
 				return;
 			}
 			if (!Instant.now().isBefore(deadline)) {
-				throw new ChildFailedException(child.name() + " not ready after " + timeout.toSeconds() + " s; see "
-						+ child.log());
+				throw new ChildFailedException(
+						child.name() + " not ready after " + timeout.toSeconds() + " s; see " + child.log());
 			}
 			// wakes up at once when any child exits
 			try {

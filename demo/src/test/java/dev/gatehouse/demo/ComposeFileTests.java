@@ -38,44 +38,54 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks {@code docker-compose.yml} without a Docker engine: the file is parsed as YAML and held to the contract
- * (sections 1, 2 and 6) and to issue 5.
+ * Checks {@code docker-compose.yml} without a Docker engine: the file is parsed as YAML
+ * and held to the contract (sections 1, 2 and 6) and to issue 5.
  * <ul>
- * <li>Every service has a healthcheck and a memory limit; every {@code depends_on} waits for
- * {@code service_healthy}.</li>
- * <li>Exposure (issue 13): only the gateway's public 8080 is published on every interface; the management ports
- * (gateway 8081, auth-service 9001) and the auth-service's 9000 are bound to the host's 127.0.0.1; the backend, Redis
- * and PostgreSQL publish nothing. The backend's WireMock command is parsed by WireMock itself, and a WireMock started
- * with it serves the stubs but refuses its admin API.</li>
- * <li>The auth-service's actuator is on its own management port 9001; Redis never evicts ({@code noeviction});
- * the auth-service trusts {@code X-Forwarded-For} from the gateway's fixed address only.</li>
- * <li>No secret is a literal: passwords and secrets are {@code ${VAR:?message}} or {@code ${VAR}}, never a value
- * or a {@code ${VAR:-default}}; the signing key is a compose secret read from a file named by the environment.</li>
- * <li>Every environment key set on the auth-service and the gateway is a real configuration property of that app.
- * The key is read the way Spring Boot's {@code SystemEnvironmentPropertyMapper} reads it: split at {@code _}, a
- * number is a list index; a dashed element such as {@code key-file} matches {@code KEYFILE} or (legacy form)
- * {@code KEY_FILE}. Known properties come from two places, both deterministic:
+ * <li>Every service has a healthcheck and a memory limit; every {@code depends_on} waits
+ * for {@code service_healthy}.</li>
+ * <li>Exposure (issue 13): only the gateway's public 8080 is published on every
+ * interface; the management ports (gateway 8081, auth-service 9001) and the
+ * auth-service's 9000 are bound to the host's 127.0.0.1; the backend, Redis and
+ * PostgreSQL publish nothing. The backend's WireMock command is parsed by WireMock
+ * itself, and a WireMock started with it serves the stubs but refuses its admin API.</li>
+ * <li>The auth-service's actuator is on its own management port 9001; Redis never evicts
+ * ({@code noeviction}); the auth-service trusts {@code X-Forwarded-For} from the
+ * gateway's fixed address only.</li>
+ * <li>No secret is a literal: passwords and secrets are {@code ${VAR:?message}} or
+ * {@code ${VAR}}, never a value or a {@code ${VAR:-default}}; the signing key is a
+ * compose secret read from a file named by the environment.</li>
+ * <li>Every environment key set on the auth-service and the gateway is a real
+ * configuration property of that app. The key is read the way Spring Boot's
+ * {@code SystemEnvironmentPropertyMapper} reads it: split at {@code _}, a number is a
+ * list index; a dashed element such as {@code key-file} matches {@code KEYFILE} or
+ * (legacy form) {@code KEY_FILE}. Known properties come from two places, both
+ * deterministic:
  * <ul>
- * <li>{@code gatehouse.*}: derived from the sources of the {@code @ConfigurationProperties} records
- * ({@code auth-service/.../AuthProperties.java}, {@code gateway/.../GatewayProperties.java}) by reading their
- * record components (kebab-case; collections become {@code [n]}, nested records recurse). Renaming a component
- * makes this test fail until the compose file follows. A misspelled key such as
+ * <li>{@code gatehouse.*}: derived from the sources of the
+ * {@code @ConfigurationProperties} records ({@code auth-service/.../AuthProperties.java},
+ * {@code gateway/.../GatewayProperties.java}) by reading their record components
+ * (kebab-case; collections become {@code [n]}, nested records recurse). Renaming a
+ * component makes this test fail until the compose file follows. A misspelled key such as
  * {@code GATEHOUSE_AUTH_SINGING_KEY_FILE} fails.</li>
- * <li>{@code spring.*}: a short reviewed allow-list per app ({@link #SPRING_KEYS}) of Spring Boot properties the
- * compose file uses. When the apps' jars have been built ({@code ./mvnw package}), a further test reads Spring's
- * configuration metadata ({@code META-INF/spring-configuration-metadata.json} and
- * {@code additional-spring-configuration-metadata.json}) from every library nested in each jar and checks that
- * every allow-listed key really is a property on that app's classpath; without built jars that one test is
- * skipped (assumption), everything else still runs.</li>
+ * <li>{@code spring.*}: a short reviewed allow-list per app ({@link #SPRING_KEYS}) of
+ * Spring Boot properties the compose file uses. When the apps' jars have been built
+ * ({@code ./mvnw package}), a further test reads Spring's configuration metadata
+ * ({@code META-INF/spring-configuration-metadata.json} and
+ * {@code additional-spring-configuration-metadata.json}) from every library nested in
+ * each jar and checks that every allow-listed key really is a property on that app's
+ * classpath; without built jars that one test is skipped (assumption), everything else
+ * still runs.</li>
  * </ul>
  * </li>
  * </ul>
  */
 class ComposeFileTests {
 
-	/** Spring Boot properties the compose file may set, per app; each is verified against the jar's metadata. */
-	static final Map<String, Set<String>> SPRING_KEYS = Map.of(
-			"auth-service",
+	/**
+	 * Spring Boot properties the compose file may set, per app; each is verified against
+	 * the jar's metadata.
+	 */
+	static final Map<String, Set<String>> SPRING_KEYS = Map.of("auth-service",
 			Set.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password",
 					"spring.data.redis.host", "spring.data.redis.port", "spring.profiles.active",
 					"management.server.port"),
@@ -145,8 +155,9 @@ class ComposeFileTests {
 
 	@Test
 	void theAuthServiceTrustsForwardedForFromTheGatewaysFixedAddressOnly() {
-		String subnet = String.valueOf(map(list(path(map(map(compose.get("networks")).get("gatehouse")), "ipam",
-				"config")).get(0)).get("subnet"));
+		String subnet = String
+			.valueOf(map(list(path(map(map(compose.get("networks")).get("gatehouse")), "ipam", "config")).get(0))
+				.get("subnet"));
 		String gatewayAddress = String.valueOf(path(services.get("gateway"), "networks", "gatehouse", "ipv4_address"));
 		assertThat(subnet).isEqualTo("172.28.0.0/24");
 		assertThat(gatewayAddress).startsWith("172.28.0.").isNotEqualTo("172.28.0.1");
@@ -160,7 +171,8 @@ class ComposeFileTests {
 		// every other service gets its address from the pool, never the gateway's
 		services.forEach((name, service) -> {
 			if (!name.equals("gateway")) {
-				assertThat(String.valueOf(service.get("networks"))).as("%s networks", name).doesNotContain("ipv4_address");
+				assertThat(String.valueOf(service.get("networks"))).as("%s networks", name)
+					.doesNotContain("ipv4_address");
 			}
 		});
 	}
@@ -173,7 +185,8 @@ class ComposeFileTests {
 		assertThat(options.httpsSettings().enabled()).as("no HTTPS listener: the admin API is unreachable").isFalse();
 		assertThat(options.requestJournalDisabled()).isTrue();
 
-		// the same command, on a free loopback port with the demo stubs, as the compose file mounts them
+		// the same command, on a free loopback port with the demo stubs, as the compose
+		// file mounts them
 		List<String> local = new ArrayList<>(command);
 		local.addAll(List.of("--port", "0", "--bind-address", "127.0.0.1", "--root-dir",
 				root.resolve("demo/src/main/resources/demo-backend").toString(), "--disable-banner"));
@@ -185,11 +198,12 @@ class ComposeFileTests {
 			String probe = healthcheckCommand("backend").replaceAll(".*http://localhost:8080", "");
 			assertThat(send(http, HttpRequest.newBuilder(URI.create(base + probe))).statusCode()).isEqualTo(200);
 			for (String proto : List.of("http", "https")) {
-				HttpResponse<String> plant = send(http, HttpRequest.newBuilder(URI.create(base + "/__admin/mappings"))
-					.header("X-Forwarded-Proto", proto)
-					.header("Forwarded", "proto=" + proto)
-					.POST(HttpRequest.BodyPublishers
-						.ofString("{\"request\":{\"url\":\"/app/evil.js\"},\"response\":{\"body\":\"alert(1)\"}}")));
+				HttpResponse<String> plant = send(http,
+						HttpRequest.newBuilder(URI.create(base + "/__admin/mappings"))
+							.header("X-Forwarded-Proto", proto)
+							.header("Forwarded", "proto=" + proto)
+							.POST(HttpRequest.BodyPublishers.ofString(
+									"{\"request\":{\"url\":\"/app/evil.js\"},\"response\":{\"body\":\"alert(1)\"}}")));
 				assertThat(plant.statusCode()).isEqualTo(403);
 				assertThat(send(http, HttpRequest.newBuilder(URI.create(base + "/__admin/mappings"))).statusCode())
 					.isEqualTo(403);
@@ -216,10 +230,12 @@ class ComposeFileTests {
 			if (dependsOn == null) {
 				return;
 			}
-			assertThat(dependsOn).as("%s depends_on must be the long form with conditions", name).isInstanceOf(Map.class);
+			assertThat(dependsOn).as("%s depends_on must be the long form with conditions", name)
+				.isInstanceOf(Map.class);
 			map(dependsOn).forEach((target, spec) -> {
 				assertThat(services).as("%s depends on %s", name, target).containsKey(target);
-				assertThat(map(spec).get("condition")).as("%s -> %s condition", name, target).isEqualTo("service_healthy");
+				assertThat(map(spec).get("condition")).as("%s -> %s condition", name, target)
+					.isEqualTo("service_healthy");
 			});
 		});
 		assertThat(map(services.get("gateway").get("depends_on"))).containsKeys("auth-service", "backend", "redis");
@@ -255,7 +271,8 @@ class ComposeFileTests {
 
 	@Test
 	void noSecretIsALiteral() {
-		Pattern secretName = Pattern.compile("(?i).*(PASSWORD|SECRET|PASSPHRASE|CREDENTIAL|HMAC|PRIVATE_KEY|API_KEY|TOKEN)$");
+		Pattern secretName = Pattern
+			.compile("(?i).*(PASSWORD|SECRET|PASSPHRASE|CREDENTIAL|HMAC|PRIVATE_KEY|API_KEY|TOKEN)$");
 		Pattern fromEnvironment = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:?\\?[^}]*)?}");
 		List<String> checked = new ArrayList<>();
 		services.forEach((name, service) -> environment(name).forEach((key, value) -> {
@@ -271,7 +288,8 @@ class ComposeFileTests {
 		assertThat(environment("auth-service").get("SPRING_DATASOURCE_PASSWORD"))
 			.isEqualTo(environment("postgres").get("POSTGRES_PASSWORD"));
 
-		// the signing key: a compose secret from a file the environment names, mounted where the app reads it
+		// the signing key: a compose secret from a file the environment names, mounted
+		// where the app reads it
 		Map<String, Object> secrets = map(compose.get("secrets"));
 		assertThat(secrets).isNotEmpty();
 		secrets.forEach((name, spec) -> assertThat(String.valueOf(map(spec).get("file"))).as("secret %s file", name)
@@ -325,7 +343,8 @@ class ComposeFileTests {
 		assertThat(isKnown("GATEHOUSE_GATEWAY_ISSUERS_X_JWKS_URI", gateway)).isFalse();
 		assertThat(isKnown("GATEHOUSE_GATEWAY_RATELIMIT_STORE", gateway)).isTrue();
 		assertThat(isKnown("GATEHOUSE_GATEWAY_RATE_LIMITS_STORE", gateway)).isFalse();
-		assertThat(canonical("GATEHOUSE_GATEWAY_ISSUERS_0_AUDIENCES_0")).isEqualTo("gatehouse.gateway.issuers[0].audiences[0]");
+		assertThat(canonical("GATEHOUSE_GATEWAY_ISSUERS_0_AUDIENCES_0"))
+			.isEqualTo("gatehouse.gateway.issuers[0].audiences[0]");
 	}
 
 	@Test
@@ -350,8 +369,9 @@ class ComposeFileTests {
 			}
 		});
 		assertThat(root.resolve("demo/src/main/resources/demo-backend/mappings/items.json")).exists();
-		assertThat(list(services.get("backend").get("volumes"))).anyMatch((v) -> String.valueOf(v)
-			.startsWith("./demo/src/main/resources/demo-backend/mappings:/home/wiremock/mappings"))
+		assertThat(list(services.get("backend").get("volumes")))
+			.anyMatch((v) -> String.valueOf(v)
+				.startsWith("./demo/src/main/resources/demo-backend/mappings:/home/wiremock/mappings"))
 			.anyMatch((v) -> String.valueOf(v)
 				.startsWith("./demo/src/main/resources/demo-backend/__files:/home/wiremock/__files"));
 
@@ -367,8 +387,8 @@ class ComposeFileTests {
 					app + "/target/" + app + "-");
 			assertThat(text).containsPattern("(?m)^EXPOSE .*\\b" + containerPort.get(app) + "\\b");
 			assertThat(text).containsPattern("(?m)^EXPOSE .*\\b" + managementPort.get(app) + "\\b");
-			assertThat(text).containsPattern("(?m)^\\s*CMD curl -fsS http://localhost:" + managementPort.get(app)
-					+ "/actuator/health");
+			assertThat(text).containsPattern(
+					"(?m)^\\s*CMD curl -fsS http://localhost:" + managementPort.get(app) + "/actuator/health");
 			assertThat(text).containsPattern("(?m)^USER (?!root\\b|0\\b)\\S+");
 		}
 	}
@@ -430,12 +450,17 @@ class ComposeFileTests {
 		return limits;
 	}
 
-	/** Published ports as {@code hostIp:hostPort->containerPort} (no host IP: {@code 0.0.0.0}, every interface). */
+	/**
+	 * Published ports as {@code hostIp:hostPort->containerPort} (no host IP:
+	 * {@code 0.0.0.0}, every interface).
+	 */
 	private static List<String> publishedPorts(String service) {
 		return list(services.get(service).get("ports")).stream().map(ComposeFileTests::publishedPort).toList();
 	}
 
-	/** One entry of {@code ports}: short ("[ip:][host:]container[/proto]") or long syntax. */
+	/**
+	 * One entry of {@code ports}: short ("[ip:][host:]container[/proto]") or long syntax.
+	 */
 	private static String publishedPort(Object port) {
 		if (port instanceof Map<?, ?> spec) {
 			Object hostIp = spec.get("host_ip");
@@ -444,7 +469,8 @@ class ComposeFileTests {
 					+ spec.get("target");
 		}
 		String text = String.valueOf(port).replaceAll("/(tcp|udp)$", "");
-		Matcher matcher = Pattern.compile("(?:(\\[[^\\]]+\\]|[^:\\[]+):)?(?:(\\d+(?:-\\d+)?):)?(\\d+(?:-\\d+)?)").matcher(text);
+		Matcher matcher = Pattern.compile("(?:(\\[[^\\]]+\\]|[^:\\[]+):)?(?:(\\d+(?:-\\d+)?):)?(\\d+(?:-\\d+)?)")
+			.matcher(text);
 		assertThat(matcher.matches()).as("port %s", port).isTrue();
 		String hostIp = matcher.group(1);
 		String hostPort = matcher.group(2);
@@ -486,7 +512,10 @@ class ComposeFileTests {
 
 	// --- environment variable name to configuration property
 
-	/** Spring Boot's reading of an environment variable name, e.g. {@code A_B_0_C} is {@code a.b[0].c}. */
+	/**
+	 * Spring Boot's reading of an environment variable name, e.g. {@code A_B_0_C} is
+	 * {@code a.b[0].c}.
+	 */
 	static String canonical(String envName) {
 		StringBuilder name = new StringBuilder();
 		for (String part : tokens(envName)) {
@@ -504,7 +533,10 @@ class ComposeFileTests {
 		return Arrays.stream(envName.toUpperCase(Locale.ROOT).split("_")).filter((t) -> !t.isEmpty()).toList();
 	}
 
-	/** Whether the environment variable binds to one of the property templates ({@code [*]}: any index). */
+	/**
+	 * Whether the environment variable binds to one of the property templates
+	 * ({@code [*]}: any index).
+	 */
 	static boolean isKnown(String envName, Set<String> templates) {
 		List<String> tokens = tokens(envName);
 		for (String template : templates) {
@@ -563,8 +595,8 @@ class ComposeFileTests {
 		Set<String> known = new TreeSet<>(SPRING_KEYS.get(app));
 		switch (app) {
 			case "auth-service" -> {
-				String source = Files.readString(
-						root.resolve("auth-service/src/main/java/dev/gatehouse/auth/AuthProperties.java"));
+				String source = Files
+					.readString(root.resolve("auth-service/src/main/java/dev/gatehouse/auth/AuthProperties.java"));
 				assertThat(source).contains("@ConfigurationProperties(\"gatehouse.auth\")");
 				known.addAll(recordProperties(source, "AuthProperties", "gatehouse.auth"));
 			}
@@ -581,9 +613,9 @@ class ComposeFileTests {
 	}
 
 	/**
-	 * Property templates of a {@code @ConfigurationProperties} record read from its source: every component in
-	 * kebab-case; a collection adds {@code [*]} (and its comma-separated scalar form), a record declared in the same
-	 * file recurses.
+	 * Property templates of a {@code @ConfigurationProperties} record read from its
+	 * source: every component in kebab-case; a collection adds {@code [*]} (and its
+	 * comma-separated scalar form), a record declared in the same file recurses.
 	 */
 	static Set<String> recordProperties(String source, String rootRecord, String prefix) {
 		Map<String, List<String[]>> records = records(source);
@@ -653,7 +685,10 @@ class ComposeFileTests {
 		return records;
 	}
 
-	/** Comments removed, string and char literals emptied (so their parentheses and commas do not count). */
+	/**
+	 * Comments removed, string and char literals emptied (so their parentheses and commas
+	 * do not count).
+	 */
 	private static String withoutCommentsAndStrings(String source) {
 		StringBuilder out = new StringBuilder();
 		int i = 0;
@@ -762,7 +797,10 @@ class ComposeFileTests {
 		return null;
 	}
 
-	/** Property names of every {@code (additional-)spring-configuration-metadata.json} in the jar's libraries. */
+	/**
+	 * Property names of every {@code (additional-)spring-configuration-metadata.json} in
+	 * the jar's libraries.
+	 */
 	@SuppressWarnings("unchecked")
 	private static Set<String> springMetadataProperties(Path bootJar) throws IOException {
 		Set<String> names = new LinkedHashSet<>();
@@ -778,7 +816,8 @@ class ComposeFileTests {
 						if (inner.getName().equals("META-INF/spring-configuration-metadata.json")
 								|| inner.getName().equals("META-INF/additional-spring-configuration-metadata.json")) {
 							// JSON is YAML: SnakeYAML reads it without another dependency
-							// (YAML does not know JSON's escaped solidus "\\/" and refuses tabs as indentation; JSON
+							// (YAML does not know JSON's escaped solidus "\\/" and
+							// refuses tabs as indentation; JSON
 							// strings cannot hold a raw tab, so every tab is whitespace)
 							String json = readAll(nested).replaceAll("(?<!\\\\)((?:\\\\\\\\)*)\\\\/", "$1/")
 								.replace('\t', ' ');

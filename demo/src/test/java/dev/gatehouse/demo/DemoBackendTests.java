@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo backend's stubs, loaded from the classpath exactly as the launcher loads them, on a random port.
+ * The demo backend's stubs, loaded from the classpath exactly as the launcher loads them,
+ * on a random port.
  */
 class DemoBackendTests {
 
@@ -112,9 +113,11 @@ class DemoBackendTests {
 	void appPageHasNoInlineScriptOrEventHandler() throws Exception {
 		String html = get("/app/index.html").body();
 
-		assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContainPattern("\\son[a-z]+=")
+		assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+			.doesNotContainPattern("\\son[a-z]+=")
 			.doesNotContain("style=");
-		assertThat(get("/app/app.js").body()).doesNotContain("localStorage").doesNotContain("sessionStorage")
+		assertThat(get("/app/app.js").body()).doesNotContain("localStorage")
+			.doesNotContain("sessionStorage")
 			.doesNotContain("document.cookie");
 	}
 

@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the launcher passes its children: loopback only, the auth-service's actuator on its own management port,
- * the gateway trusted as a proxy by the auth-service, and a health group only that child knows.
+ * What the launcher passes its children: loopback only, the auth-service's actuator on
+ * its own management port, the gateway trusted as a proxy by the auth-service, and a
+ * health group only that child knows.
  */
 class DemoLauncherTests {
 
@@ -49,8 +50,9 @@ class DemoLauncherTests {
 		DemoLauncher exposed = new DemoLauncher(DemoSettings.fromEnvironment(Map.of("DEMO_ROOT", "/repo",
 				"DEMO_GATEWAY_ARGS", "--server.address=0.0.0.0 --gatehouse.gateway.clock-skew=0s")));
 
-		assertThat(exposed.gatewayArgs()).contains("--server.address=0.0.0.0", "--gatehouse.gateway.clock-skew=0s",
-				"--management.server.address=127.0.0.1")
+		assertThat(exposed.gatewayArgs())
+			.contains("--server.address=0.0.0.0", "--gatehouse.gateway.clock-skew=0s",
+					"--management.server.address=127.0.0.1")
 			.doesNotContain("--server.address=127.0.0.1")
 			.endsWith("--server.address=0.0.0.0", "--gatehouse.gateway.clock-skew=0s");
 	}

@@ -28,7 +28,8 @@ class DemoSettingsTests {
 		assertThat(settings.version()).isNotBlank().doesNotStartWith("@");
 		assertThat(settings.authJar())
 			.isEqualTo(Path.of("/repo/auth-service/target/auth-service-" + settings.version() + ".jar"));
-		assertThat(settings.gatewayJar()).isEqualTo(Path.of("/repo/gateway/target/gateway-" + settings.version() + ".jar"));
+		assertThat(settings.gatewayJar())
+			.isEqualTo(Path.of("/repo/gateway/target/gateway-" + settings.version() + ".jar"));
 	}
 
 	@Test

@@ -22,16 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The documentation stays navigable: every relative markdown link in README.md and docs/*.md points at a file of the
- * repository (and, for {@code file.md#anchor}, at a heading of that file, slugged as GitHub does), nothing points out
- * of the repository, and the README stays a five-minute read. External http(s) links are not checked.
+ * The documentation stays navigable: every relative markdown link in README.md and
+ * docs/*.md points at a file of the repository (and, for {@code file.md#anchor}, at a
+ * heading of that file, slugged as GitHub does), nothing points out of the repository,
+ * and the README stays a five-minute read. External http(s) links are not checked.
  */
 class DocsLinksTests {
 
 	static final int README_MAX_LINES = 250;
 
-	/** {@code [text](target)} or {@code ![alt](target "title")}; the target has no spaces. */
-	private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+	/**
+	 * {@code [text](target)} or {@code ![alt](target "title")}; the target has no spaces.
+	 */
+	private static final Pattern LINK = Pattern
+		.compile("\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
 
 	private static final Pattern HEADING = Pattern.compile("^ {0,3}(#{1,6})\\s+(.*?)\\s*#*\\s*$");
 
@@ -157,7 +161,10 @@ class DocsLinksTests {
 		return null;
 	}
 
-	/** The anchors GitHub gives the headings of a markdown file (duplicates get {@code -1}, {@code -2}, ...). */
+	/**
+	 * The anchors GitHub gives the headings of a markdown file (duplicates get
+	 * {@code -1}, {@code -2}, ...).
+	 */
 	static Set<String> anchors(Path file) throws IOException {
 		Set<String> anchors = new LinkedHashSet<>();
 		Map<String, Integer> seen = new HashMap<>();
@@ -175,7 +182,10 @@ class DocsLinksTests {
 		return anchors;
 	}
 
-	/** GitHub's heading slug: link text only, lower case, punctuation but '-' and '_' dropped, spaces to '-'. */
+	/**
+	 * GitHub's heading slug: link text only, lower case, punctuation but '-' and '_'
+	 * dropped, spaces to '-'.
+	 */
 	static String slug(String heading) {
 		String text = heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1");
 		StringBuilder slug = new StringBuilder();
@@ -190,7 +200,10 @@ class DocsLinksTests {
 		return slug.toString();
 	}
 
-	/** The file's lines, with {@code null} for the lines of fenced code blocks (fences included). */
+	/**
+	 * The file's lines, with {@code null} for the lines of fenced code blocks (fences
+	 * included).
+	 */
 	private static List<String> proseLines(Path file) throws IOException {
 		List<String> lines = new ArrayList<>();
 		String fence = null;
@@ -236,8 +249,8 @@ class DocsLinksTests {
 			}
 			dir = dir.getParent();
 		}
-		throw new IllegalStateException("no repository root (docker-compose.yml and mvnw) above "
-				+ Path.of("").toAbsolutePath());
+		throw new IllegalStateException(
+				"no repository root (docker-compose.yml and mvnw) above " + Path.of("").toAbsolutePath());
 	}
 
 }

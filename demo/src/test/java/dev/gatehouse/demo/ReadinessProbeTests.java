@@ -19,7 +19,8 @@ import redis.embedded.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Readiness by the child's own answer: a squatter on the port, however healthy it claims to be, never passes.
+ * Readiness by the child's own answer: a squatter on the port, however healthy it claims
+ * to be, never passes.
  */
 class ReadinessProbeTests {
 
@@ -82,7 +83,10 @@ class ReadinessProbeTests {
 	@Test
 	void redisIsReadyWhenItReportsTheChildsOwnProcessIdAndOnlyThen() throws Exception {
 		int port = freePort();
-		List<String> command = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
+		List<String> command = RedisServer.newRedisServer()
+			.bind("127.0.0.1")
+			.port(port)
+			.setting("save \"\"")
 			.buildCommandArgs();
 		ServiceProcess redis = new ServiceProcess("redis", this.dir.resolve("redis.log"));
 		ReadinessProbe probe = ReadinessProbe.redisProcessId("127.0.0.1", port);
@@ -99,7 +103,8 @@ class ReadinessProbeTests {
 			Thread answer = new Thread(() -> {
 				try (Socket client = squatter.accept()) {
 					OutputStream out = client.getOutputStream();
-					out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+					out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+						.getBytes(StandardCharsets.US_ASCII));
 					out.flush();
 				}
 				catch (IOException ex) {

@@ -17,9 +17,11 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The two shipped route files, the demo profile's ({@code gateway/src/main/resources/application-demo.yml}) and
- * docker compose's ({@code deploy/gateway-routes.yml}): every {@code /auth} route is limited per client address with
- * a burst and a quota (issue 13, finding 3), and both files carry the same routes and policies.
+ * The two shipped route files, the demo profile's
+ * ({@code gateway/src/main/resources/application-demo.yml}) and docker compose's
+ * ({@code deploy/gateway-routes.yml}): every {@code /auth} route is limited per client
+ * address with a burst and a quota (issue 13, finding 3), and both files carry the same
+ * routes and policies.
  */
 class RouteFilesTests {
 
@@ -42,7 +44,8 @@ class RouteFilesTests {
 			assertThat(limits.get(0).get("period")).as("burst window").isEqualTo("1s");
 			assertThat(limits.get(1).get("period")).as("quota window").isEqualTo("60s");
 		}
-		// the token endpoint (logins, refreshes) keeps the tighter quota, and matches first
+		// the token endpoint (logins, refreshes) keeps the tighter quota, and matches
+		// first
 		assertThat(requests(limits(authRoutes.get(0)).get(1))).isEqualTo(30);
 		assertThat(requests(limits(authRoutes.get(0)).get(1))).isLessThan(requests(limits(authRoutes.get(1)).get(1)));
 		assertThat(predicates(authRoutes.get(0))).containsExactly("Path=/auth/token");

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The launcher's watch over its children, with small shell processes as children. A child that is to exit later
- * waits for a flag file the test creates, so nothing depends on timing.
+ * The launcher's watch over its children, with small shell processes as children. A child
+ * that is to exit later waits for a flag file the test creates, so nothing depends on
+ * timing.
  */
 class SupervisorTests {
 
@@ -113,8 +114,8 @@ class SupervisorTests {
 		ServiceProcess auth = child("auth-service");
 		ServiceProcess gateway = child("gateway");
 		this.supervisor.startAndAwaitReady(redis, waitFor(flag("never")), READY, LONG);
-		this.supervisor.startAndAwaitReady(auth, waitFor(flag, "echo 'java.lang.OutOfMemoryError: Java heap space'", 137),
-				READY, LONG);
+		this.supervisor.startAndAwaitReady(auth,
+				waitFor(flag, "echo 'java.lang.OutOfMemoryError: Java heap space'", 137), READY, LONG);
 		this.supervisor.startAndAwaitReady(gateway, waitFor(flag("never")), READY, LONG);
 
 		touch(flag);
@@ -134,8 +135,8 @@ class SupervisorTests {
 	void aChildThatIsNeverReadyFailsTheStartAtTheTimeout() {
 		ServiceProcess auth = child("auth-service");
 
-		assertThatThrownBy(() -> this.supervisor.startAndAwaitReady(auth, waitFor(flag("never")), NEVER_READY,
-				Duration.ZERO))
+		assertThatThrownBy(
+				() -> this.supervisor.startAndAwaitReady(auth, waitFor(flag("never")), NEVER_READY, Duration.ZERO))
 			.isInstanceOf(ChildFailedException.class)
 			.hasMessageContaining("auth-service not ready after 0 s");
 	}
@@ -172,7 +173,10 @@ class SupervisorTests {
 		return waitFor(flag, "true", 0);
 	}
 
-	/** A child that runs until the flag file exists, then runs {@code last} and exits with {@code code}. */
+	/**
+	 * A child that runs until the flag file exists, then runs {@code last} and exits with
+	 * {@code code}.
+	 */
 	private static List<String> waitFor(Path flag, String last, int code) {
 		return shell("while [ ! -e '" + flag + "' ]; do sleep 0.05; done\n" + last + "\nexit " + code + "\n");
 	}

@@ -22,13 +22,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo profile's browser hardening, as Spring Cloud Gateway's own SecureHeaders filter and global CORS
- * configuration deliver it: security headers on the public {@code /app/**} page, CORS only for the configured
- * origin. Also the demo's per-address limits on {@code /auth/**}. The demo routes (the auth-service's too) point at
- * a WireMock backend on a random port.
+ * The demo profile's browser hardening, as Spring Cloud Gateway's own SecureHeaders
+ * filter and global CORS configuration deliver it: security headers on the public
+ * {@code /app/**} page, CORS only for the configured origin. Also the demo's per-address
+ * limits on {@code /auth/**}. The demo routes (the auth-service's too) point at a
+ * WireMock backend on a random port.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.server.port=0" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "management.server.port=0" })
 @ActiveProfiles("demo")
 class DemoProfileBrowserHardeningIT {
 
@@ -57,8 +57,8 @@ class DemoProfileBrowserHardeningIT {
 	@BeforeEach
 	void setUp() {
 		backend.resetAll();
-		backend.stubFor(any(anyUrl()).willReturn(ok("<!doctype html><title>app</title>")
-			.withHeader("Content-Type", "text/html; charset=utf-8")));
+		backend.stubFor(any(anyUrl()).willReturn(
+				ok("<!doctype html><title>app</title>").withHeader("Content-Type", "text/html; charset=utf-8")));
 		this.client = WebTestClient.bindToServer()
 			.baseUrl("http://localhost:" + this.port)
 			.responseTimeout(Duration.ofSeconds(20))
@@ -70,14 +70,21 @@ class DemoProfileBrowserHardeningIT {
 		this.client.get()
 			.uri("/app/index.html")
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().valueEquals("Content-Security-Policy",
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("Content-Security-Policy",
 					"default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-			.expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
-			.expectHeader().valueEquals("X-Frame-Options", "DENY")
-			.expectHeader().valueEquals("Referrer-Policy", "no-referrer")
-			.expectHeader().doesNotExist("Strict-Transport-Security")
-			.expectHeader().doesNotExist("X-XSS-Protection");
+			.expectHeader()
+			.valueEquals("X-Content-Type-Options", "nosniff")
+			.expectHeader()
+			.valueEquals("X-Frame-Options", "DENY")
+			.expectHeader()
+			.valueEquals("Referrer-Policy", "no-referrer")
+			.expectHeader()
+			.doesNotExist("Strict-Transport-Security")
+			.expectHeader()
+			.doesNotExist("X-XSS-Protection");
 	}
 
 	@Test
@@ -85,9 +92,12 @@ class DemoProfileBrowserHardeningIT {
 		this.client.get()
 			.uri("/public/hello")
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
-			.expectHeader().valueEquals("X-Frame-Options", "DENY");
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Content-Type-Options", "nosniff")
+			.expectHeader()
+			.valueEquals("X-Frame-Options", "DENY");
 	}
 
 	@Test
@@ -99,10 +109,14 @@ class DemoProfileBrowserHardeningIT {
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "http://localhost:8080")
-			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, "authorization");
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "http://localhost:8080")
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, "authorization");
 	}
 
 	@Test
@@ -112,8 +126,10 @@ class DemoProfileBrowserHardeningIT {
 			.header(HttpHeaders.ORIGIN, "http://evil.example")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
 			.exchange()
-			.expectStatus().isForbidden()
-			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
 		assertThat(backend.getAllServeEvents()).isEmpty();
 	}
 
@@ -123,31 +139,37 @@ class DemoProfileBrowserHardeningIT {
 		this.client.get()
 			.uri("/auth/users/me")
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().valueEquals("RateLimit-Policy", "\"auth-burst\";q=20;w=1, \"auth\";q=120;w=60")
-			.expectHeader().value("RateLimit", (value) -> remaining.set(remaining(value, "auth")));
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("RateLimit-Policy", "\"auth-burst\";q=20;w=1, \"auth\";q=120;w=60")
+			.expectHeader()
+			.value("RateLimit", (value) -> remaining.set(remaining(value, "auth")));
 		assertThat(remaining.get()).isBetween(1L, 119L);
 		// another claimed address: still the same socket peer, the same budget
 		this.client.get()
 			.uri("/auth/.well-known/jwks.json")
 			.header("X-Forwarded-For", "203.0.113.7")
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().value("RateLimit", (value) -> assertThat(remaining(value, "auth")).isEqualTo(remaining.get() - 1));
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.value("RateLimit", (value) -> assertThat(remaining(value, "auth")).isEqualTo(remaining.get() - 1));
 	}
 
 	@Test
 	void theAuthServiceLearnsThePrefixTheGatewayStrippedSoItsRedirectsKeepIt() {
 		this.client.get().uri("/auth/docs").header("X-Forwarded-Prefix", "/forged").exchange().expectStatus().isOk();
 		com.github.tomakehurst.wiremock.verification.LoggedRequest received = backend
-			.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
-					com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/docs")))
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock
+				.getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/docs")))
 			.get(0);
 		assertThat(received.header("X-Forwarded-Prefix").values()).containsExactly("/auth");
 	}
 
 	private static long remaining(String rateLimit, String name) {
-		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"" + name + "\";r=(\\d+);").matcher(rateLimit);
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"" + name + "\";r=(\\d+);")
+			.matcher(rateLimit);
 		assertThat(matcher.find()).as(rateLimit).isTrue();
 		return Long.parseLong(matcher.group(1));
 	}
@@ -157,7 +179,8 @@ class DemoProfileBrowserHardeningIT {
 		this.client.post()
 			.uri("/auth/token")
 			.exchange()
-			.expectHeader().valueEquals("RateLimit-Policy", "\"auth-token-burst\";q=10;w=1, \"auth-token\";q=30;w=60");
+			.expectHeader()
+			.valueEquals("RateLimit-Policy", "\"auth-token-burst\";q=10;w=1, \"auth-token\";q=30;w=60");
 	}
 
 }

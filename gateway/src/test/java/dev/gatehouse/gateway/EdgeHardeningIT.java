@@ -31,14 +31,16 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The client-facing edge of a real gateway, spoken to over raw sockets so every byte is the test's choice: forwarded
- * headers on a platform Spring Boot detects (simulated Kubernetes, with {@code server.forward-headers-strategy} unset
- * so Boot would switch them on), method allow-list, strict UTF-8 paths, bodyless requests, and connections that never
- * complete a request head.
+ * The client-facing edge of a real gateway, spoken to over raw sockets so every byte is
+ * the test's choice: forwarded headers on a platform Spring Boot detects (simulated
+ * Kubernetes, with {@code server.forward-headers-strategy} unset so Boot would switch
+ * them on), method allow-list, strict UTF-8 paths, bodyless requests, and connections
+ * that never complete a request head.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.cloud-platform=kubernetes",
-				// unset, as if application.yml were replaced: Boot would deduce forwarded headers from the platform
+				// unset, as if application.yml were replaced: Boot would deduce forwarded
+				// headers from the platform
 				"server.forward-headers-strategy=", "gatehouse.gateway.request-head-timeout=500ms",
 				"server.netty.idle-timeout=1500ms" })
 @ActiveProfiles("edge")
@@ -91,10 +93,10 @@ class EdgeHardeningIT {
 	void traceAndUnlistedMethodsAre405WithAllowAndNeverReachTheBackend() throws IOException {
 		for (String method : List.of("TRACE", "PROPFIND", "CONNECT")) {
 			String target = "CONNECT".equals(method) ? "127.0.0.1:" + this.port : "/public/x";
-			String response = exchange(method + " " + target + " HTTP/1.1\r\nHost: gw.example\r\nConnection: close\r\n\r\n");
+			String response = exchange(
+					method + " " + target + " HTTP/1.1\r\nHost: gw.example\r\nConnection: close\r\n\r\n");
 			assertThat(response).as(method).startsWith("HTTP/1.1 405");
-			assertThat(header(response, "Allow")).as(method)
-				.isEqualTo("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+			assertThat(header(response, "Allow")).as(method).isEqualTo("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
 			assertThat(header(response, "Content-Type")).as(method).startsWith("application/problem+json");
 		}
 		assertThat(backend.getAllServeEvents()).isEmpty();
@@ -103,7 +105,8 @@ class EdgeHardeningIT {
 	@Test
 	void pathsWhosePercentEncodedBytesAreNotUtf8Are400() throws IOException {
 		for (String path : List.of("/public/%c0%ae%c0%ae/x", "/public/%C0%AE", "/public/%e0%80%ae", "/public/%80",
-				"/public/%ed%a0%80", "/public/%e2%82", "/public/%f4%90%80%80", "/public/%ff", "/public/a%e2%82%ac%e2")) {
+				"/public/%ed%a0%80", "/public/%e2%82", "/public/%f4%90%80%80", "/public/%ff",
+				"/public/a%e2%82%ac%e2")) {
 			String response = exchange(get(path));
 			assertThat(response).as(path).startsWith("HTTP/1.1 400");
 			assertThat(header(response, "Content-Type")).as(path).startsWith("application/problem+json");
@@ -115,7 +118,8 @@ class EdgeHardeningIT {
 
 	@Test
 	void rawNonAsciiBytesInThePathAre400() throws IOException {
-		// an overlong dot and a UTF-8 e-acute sent as raw bytes instead of percent-encoded (RFC 9112 allows neither)
+		// an overlong dot and a UTF-8 e-acute sent as raw bytes instead of
+		// percent-encoded (RFC 9112 allows neither)
 		for (String path : List.of("/public/\u00c0\u00ae\u00c0\u00ae/x", "/public/caf\u00c3\u00a9")) {
 			byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: gw.example\r\nConnection: close\r\n\r\n")
 				.getBytes(StandardCharsets.ISO_8859_1);
@@ -187,7 +191,8 @@ class EdgeHardeningIT {
 		boolean cutOff = false;
 		try (Socket socket = connect()) {
 			OutputStream out = socket.getOutputStream();
-			// one byte every 50 ms would take over ten seconds; the head timeout is 500 ms
+			// one byte every 50 ms would take over ten seconds; the head timeout is 500
+			// ms
 			for (int i = 0; i < head.length && !cutOff; i++) {
 				try {
 					out.write(head[i]);
@@ -217,11 +222,12 @@ class EdgeHardeningIT {
 	@Test
 	void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws IOException {
 		try (Socket socket = connect()) {
-			socket.getOutputStream().write(get("/public/x").replace("Connection: close\r\n", "")
-				.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream()
+				.write(get("/public/x").replace("Connection: close\r\n", "").getBytes(StandardCharsets.US_ASCII));
 			socket.getOutputStream().flush();
 			long started = System.nanoTime();
-			// reads the response, then nothing more until the gateway closes the idle connection
+			// reads the response, then nothing more until the gateway closes the idle
+			// connection
 			assertThat(readsUntilClosed(socket)).isTrue();
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
 		}
@@ -234,7 +240,10 @@ class EdgeHardeningIT {
 		return socket;
 	}
 
-	/** Whether the gateway closes the connection within ten seconds (bounded: never hangs the build). */
+	/**
+	 * Whether the gateway closes the connection within ten seconds (bounded: never hangs
+	 * the build).
+	 */
 	private static boolean readsUntilClosed(Socket socket) throws IOException {
 		socket.setSoTimeout(10_000);
 		try {
@@ -260,7 +269,10 @@ class EdgeHardeningIT {
 		return request.append("Connection: close\r\n\r\n").toString();
 	}
 
-	/** Sends one request as written and reads the whole response (the request says {@code Connection: close}). */
+	/**
+	 * Sends one request as written and reads the whole response (the request says
+	 * {@code Connection: close}).
+	 */
 	private String exchange(String request) throws IOException {
 		try (Socket socket = connect()) {
 			socket.setSoTimeout(10_000);

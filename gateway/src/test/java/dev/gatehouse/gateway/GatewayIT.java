@@ -104,7 +104,8 @@ class GatewayIT {
 			// the start-up JWKS fetch must not be counted by a test that counts fetches
 			org.awaitility.Awaitility.await()
 				.atMost(Duration.ofSeconds(20))
-				.until(() -> issuer.countRequestsMatching(getRequestedFor(urlEqualTo(JWKS_PATH)).build()).getCount() > 0);
+				.until(() -> issuer.countRequestsMatching(getRequestedFor(urlEqualTo(JWKS_PATH)).build())
+					.getCount() > 0);
 			warmedUp = true;
 		}
 		backend.resetAll();
@@ -118,8 +119,7 @@ class GatewayIT {
 	}
 
 	private WebTestClient client(ConnectionProvider connections) {
-		return WebTestClient
-			.bindToServer(new ReactorClientHttpConnector(HttpClient.create(connections)))
+		return WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(connections)))
 			.baseUrl("http://localhost:" + this.port)
 			.responseTimeout(Duration.ofSeconds(20))
 			.build();
@@ -147,8 +147,8 @@ class GatewayIT {
 	}
 
 	private static LoggedRequest onlyBackendRequest() {
-		List<LoggedRequest> requests = backend.findAll(com.github.tomakehurst.wiremock.client.WireMock
-			.anyRequestedFor(anyUrl()));
+		List<LoggedRequest> requests = backend
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
 		assertThat(requests).hasSize(1);
 		return requests.get(0);
 	}
@@ -168,18 +168,29 @@ class GatewayIT {
 			.exchange()
 			.expectStatus()
 			.isOk();
-		this.client.get().uri("/api/items").header("X-Request-Id", "access-log-refused").exchange().expectStatus()
+		this.client.get()
+			.uri("/api/items")
+			.header("X-Request-Id", "access-log-refused")
+			.exchange()
+			.expectStatus()
 			.isUnauthorized();
-		// refused before routing: the path guard runs after the access log's filter, so this is logged too
-		this.client.get().uri(java.net.URI.create("http://localhost:" + this.port + "/public/%2e%2e/x")).header("X-Request-Id", "access-log-path").exchange().expectStatus()
+		// refused before routing: the path guard runs after the access log's filter, so
+		// this is logged too
+		this.client.get()
+			.uri(java.net.URI.create("http://localhost:" + this.port + "/public/%2e%2e/x"))
+			.header("X-Request-Id", "access-log-path")
+			.exchange()
+			.expectStatus()
 			.isBadRequest();
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
 			.until(() -> output.getOut().contains("\"requestId\":\"access-log-path\""));
 		java.util.Map<String, String> lines = new java.util.HashMap<>();
 		for (String line : output.getOut().split("\n")) {
 			int start = line.indexOf("{\"time\"");
 			if (start >= 0 && line.contains("\"requestId\":\"access-log-")) {
-				java.util.Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder().build()
+				java.util.Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder()
+					.build()
 					.readValue(line.substring(start), java.util.Map.class);
 				lines.put((String) json.get("requestId"), line.substring(start));
 				assertThat(json.get("method")).isEqualTo("GET");
@@ -222,8 +233,7 @@ class GatewayIT {
 		assertThat(received.containsHeader("X-Auth-Custom")).isFalse();
 		assertThat(received.containsHeader("Authorization")).isFalse();
 		assertThat(received.header("X-Request-Id").values()).containsExactly("client-req.42");
-		assertThat(received.getAllHeaderKeys().stream().filter(h -> h.toLowerCase().startsWith("x-auth-")))
-			.hasSize(5);
+		assertThat(received.getAllHeaderKeys().stream().filter(h -> h.toLowerCase().startsWith("x-auth-"))).hasSize(5);
 	}
 
 	@Test
@@ -481,10 +491,8 @@ class GatewayIT {
 		issuer.stubFor(get(JWKS_PATH).willReturn(aResponse().withStatus(503)));
 		this.client.get()
 			.uri("/api/items")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.accessToken(KEYS, Instant.now())
-				.issuer("http://issuer.test")
-				.subject("bob")
-				.compact())
+			.header(HttpHeaders.AUTHORIZATION, "Bearer "
+					+ TestTokens.accessToken(KEYS, Instant.now()).issuer("http://issuer.test").subject("bob").compact())
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -518,8 +526,8 @@ class GatewayIT {
 	@Test
 	void traversalAndEncodedPathsAre400BeforeRouting() {
 		for (String path : List.of("/public/../admin/dashboard", "/public/%2e%2e/admin/dashboard",
-				"/public/%2E%2E%2Fadmin", "/public//x", "/public/x;jsessionid=1", "/public/%5cadmin",
-				"/public/%00", "/public/./x")) {
+				"/public/%2E%2E%2Fadmin", "/public//x", "/public/x;jsessionid=1", "/public/%5cadmin", "/public/%00",
+				"/public/./x")) {
 			this.client.get()
 				.uri(java.net.URI.create("http://localhost:" + this.port + path))
 				.exchange()
@@ -624,7 +632,8 @@ class GatewayIT {
 
 	@Test
 	void keepAliveConnectionServesRequestsAfterEveryKindOfError() throws Exception {
-		// The JDK client keeps one HTTP/1.1 connection alive across these sequential calls
+		// The JDK client keeps one HTTP/1.1 connection alive across these sequential
+		// calls
 		// (independent of the Reactor Netty pools the gateway itself uses in this JVM).
 		java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
 			.version(java.net.http.HttpClient.Version.HTTP_1_1)

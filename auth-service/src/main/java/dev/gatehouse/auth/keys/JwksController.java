@@ -13,7 +13,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Publishes the public halves of every key; only {@link io.jsonwebtoken.security.PublicJwk}s can get here. */
+/**
+ * Publishes the public halves of every key; only
+ * {@link io.jsonwebtoken.security.PublicJwk}s can get here.
+ */
 @RestController
 @Tag(name = "keys")
 class JwksController {
@@ -23,14 +26,19 @@ class JwksController {
 	private final Map<String, Object> jwks;
 
 	JwksController(SigningKeys keys) {
-		List<Map<String, Object>> published = keys.all().stream().map((key) -> Map.<String, Object>copyOf(new LinkedHashMap<>(key.jwk()))).toList();
+		List<Map<String, Object>> published = keys.all()
+			.stream()
+			.map((key) -> Map.<String, Object>copyOf(new LinkedHashMap<>(key.jwk())))
+			.toList();
 		this.jwks = Map.of("keys", published);
 	}
 
 	@GetMapping(path = PATH, produces = { "application/json", "application/jwk-set+json" })
 	@Operation(summary = "Public signing keys (RFC 7517 JWK set)")
 	ResponseEntity<Map<String, Object>> jwks() {
-		return ResponseEntity.ok().cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic()).body(this.jwks);
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+			.body(this.jwks);
 	}
 
 }

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 
 /**
- * Reads PKCS#8 private keys (PEM label {@code PRIVATE KEY}) and X.509 public keys (label {@code PUBLIC KEY}) from PEM
- * files, and writes the demo profile's generated key.
+ * Reads PKCS#8 private keys (PEM label {@code PRIVATE KEY}) and X.509 public keys (label
+ * {@code PUBLIC KEY}) from PEM files, and writes the demo profile's generated key.
  */
 final class PemKeys {
 
@@ -52,8 +52,9 @@ final class PemKeys {
 
 	static String toPem(PrivateKey key) {
 		String label = "PRIVATE KEY";
-		return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(key.getEncoded())
-				+ "\n-----END " + label + "-----\n";
+		return "-----BEGIN " + label + "-----\n"
+				+ Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(key.getEncoded()) + "\n-----END "
+				+ label + "-----\n";
 	}
 
 	private static Key decode(Path file, KeyDecoder decoder) {

@@ -7,8 +7,8 @@ import io.jsonwebtoken.security.PublicJwk;
 import io.jsonwebtoken.security.SignatureAlgorithm;
 
 /**
- * One key of the service: its {@code kid} (RFC 7638 thumbprint), algorithm, public half and, for the active key only,
- * the private half.
+ * One key of the service: its {@code kid} (RFC 7638 thumbprint), algorithm, public half
+ * and, for the active key only, the private half.
  */
 public record SigningKey(String kid, SignatureAlgorithm algorithm, PublicKey publicKey, PrivateKey privateKey,
 		PublicJwk<?> jwk) {

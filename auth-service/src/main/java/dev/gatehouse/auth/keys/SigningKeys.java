@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The active signing key plus every verification-only key; all of them are published and accepted.
+ * The active signing key plus every verification-only key; all of them are published and
+ * accepted.
  */
 public final class SigningKeys {
 
@@ -26,7 +27,10 @@ public final class SigningKeys {
 		return this.active;
 	}
 
-	/** The key with this {@code kid}, or {@code null}. Only ever a lookup: the token's header never supplies a key. */
+	/**
+	 * The key with this {@code kid}, or {@code null}. Only ever a lookup: the token's
+	 * header never supplies a key.
+	 */
 	public SigningKey find(String kid) {
 		return (kid != null) ? this.byKid.get(kid) : null;
 	}

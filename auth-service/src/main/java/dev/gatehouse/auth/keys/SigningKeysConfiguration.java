@@ -32,8 +32,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 
 /**
- * Loads the signing keys from PEM files. Only the {@code demo} profile may run without a configured key: it generates
- * one once and keeps it in its data directory so restarts keep issued tokens valid.
+ * Loads the signing keys from PEM files. Only the {@code demo} profile may run without a
+ * configured key: it generates one once and keeps it in its data directory so restarts
+ * keep issued tokens valid.
  */
 @Configuration(proxyBeanMethods = false)
 class SigningKeysConfiguration {
@@ -68,10 +69,12 @@ class SigningKeysConfiguration {
 	private static SigningKey activeKey(Path file, SignatureAlgorithm algorithm) {
 		Key key = PemKeys.read(file);
 		if (!(key instanceof PrivateKey privateKey)) {
-			throw new IllegalStateException(KEY_FILE_PROPERTY + ": " + file + " holds a public key; the active key must be a private key");
+			throw new IllegalStateException(
+					KEY_FILE_PROPERTY + ": " + file + " holds a public key; the active key must be a private key");
 		}
 		try {
-			// Signing once proves that key and algorithm fit (type, curve, RSA size >= 2048 bits).
+			// Signing once proves that key and algorithm fit (type, curve, RSA size >=
+			// 2048 bits).
 			Jwts.builder().subject("probe").signWith(privateKey, algorithm).compact();
 		}
 		catch (SecurityException ex) {
@@ -81,7 +84,8 @@ class SigningKeysConfiguration {
 		}
 		PrivateJwk<?, ?, ?> privateJwk = (PrivateJwk<?, ?, ?>) Jwks.builder().key(privateKey).build();
 		PublicKey publicKey = privateJwk.toPublicJwk().toKey();
-		return new SigningKey(jwk(publicKey, algorithm).getId(), algorithm, publicKey, privateKey, jwk(publicKey, algorithm));
+		return new SigningKey(jwk(publicKey, algorithm).getId(), algorithm, publicKey, privateKey,
+				jwk(publicKey, algorithm));
 	}
 
 	private static SigningKey verificationKey(Path file, SignatureAlgorithm configured) {
@@ -103,10 +107,14 @@ class SigningKeysConfiguration {
 		return Jwks.builder().key(key).algorithm(algorithm.getId()).publicKeyUse("sig").idFromThumbprint().build();
 	}
 
-	/** An old key keeps the configured algorithm when it fits, else the usual one for its type. */
+	/**
+	 * An old key keeps the configured algorithm when it fits, else the usual one for its
+	 * type.
+	 */
 	private static SignatureAlgorithm algorithmFor(PublicKey key, SignatureAlgorithm configured) {
 		if (key instanceof RSAKey) {
-			return configured.getId().startsWith("RS") || configured.getId().startsWith("PS") ? configured : Jwts.SIG.RS256;
+			return configured.getId().startsWith("RS") || configured.getId().startsWith("PS") ? configured
+					: Jwts.SIG.RS256;
 		}
 		if (key instanceof ECKey ec) {
 			return switch (ec.getParams().getCurve().getField().getFieldSize()) {
@@ -139,7 +147,8 @@ class SigningKeysConfiguration {
 			Files.writeString(tmp, PemKeys.toPem(pair.getPrivate()), StandardCharsets.US_ASCII,
 					StandardOpenOption.TRUNCATE_EXISTING);
 			Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-			logger.warn("Demo profile: generated a {} signing key in {}; never use it in production", algorithm.getId(), file);
+			logger.warn("Demo profile: generated a {} signing key in {}; never use it in production", algorithm.getId(),
+					file);
 			return file;
 		}
 		catch (IOException ex) {

@@ -24,8 +24,8 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error outside the token endpoint as {@code application/problem+json} (RFC 9457). Bodies never carry
- * exception messages of libraries, stack traces or token contents.
+ * Every error outside the token endpoint as {@code application/problem+json} (RFC 9457).
+ * Bodies never carry exception messages of libraries, stack traces or token contents.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -45,13 +45,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				: "Bearer realm=\"gatehouse\", error=\"invalid_token\", error_description=\"" + ex.getMessage() + "\"";
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, ex.getMessage());
 		problem.setTitle("Unauthorized");
-		return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, challenge).body(problem);
+		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+			.body(problem);
 	}
 
 	/** Tomcat refuses to decode a malformed query string or form body. */
 	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<ProblemDetail> malformedParameters(InvalidParameterException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Malformed query string or form body");
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"Malformed query string or form body");
 		problem.setTitle("Bad Request");
 		return ResponseEntity.badRequest().body(problem);
 	}
@@ -59,7 +62,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
 		logger.error("Unexpected error", ex);
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred");
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"An unexpected error occurred");
 		problem.setTitle("Internal Server Error");
 		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
 	}
@@ -73,7 +77,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.map((error) -> error.getField() + ": " + error.getDefaultMessage())
 			.sorted()
 			.toList();
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid request: " + String.join("; ", errors));
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"Invalid request: " + String.join("; ", errors));
 		problem.setTitle("Bad Request");
 		problem.setProperty("errors", errors);
 		return ResponseEntity.badRequest().headers(headers).body(problem);
@@ -87,11 +92,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.badRequest().headers(headers).body(problem);
 	}
 
-	/** Names the field at fault (never its value): an unknown one, or one of the wrong type or shape. */
+	/**
+	 * Names the field at fault (never its value): an unknown one, or one of the wrong
+	 * type or shape.
+	 */
 	private static String notReadable(HttpMessageNotReadableException ex) {
 		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
 			if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-				String field = jackson.getPath().stream().map(ProblemHandler::pathElement).collect(Collectors.joining());
+				String field = jackson.getPath()
+					.stream()
+					.map(ProblemHandler::pathElement)
+					.collect(Collectors.joining());
 				if (field.startsWith(".")) {
 					field = field.substring(1);
 				}
@@ -106,7 +117,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (reference.getPropertyName() == null) {
 			return "[" + reference.getIndex() + "]";
 		}
-		return "." + (reference.getPropertyName().matches("[A-Za-z0-9_]{1,40}") ? reference.getPropertyName() : "(unprintable)");
+		return "." + (reference.getPropertyName().matches("[A-Za-z0-9_]{1,40}") ? reference.getPropertyName()
+				: "(unprintable)");
 	}
 
 }

@@ -13,8 +13,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Deletes what can no longer matter: expired refresh tokens, empty sessions, denylist entries once no gateway accepts
- * their token any more (expiry plus the gateways' clock skew plus a margin).
+ * Deletes what can no longer matter: expired refresh tokens, empty sessions, denylist
+ * entries once no gateway accepts their token any more (expiry plus the gateways' clock
+ * skew plus a margin).
  */
 @Component
 class Housekeeping {
@@ -33,12 +34,15 @@ class Housekeeping {
 		this.denylistRetentionMillis = RevocationService.retention(properties).toMillis();
 	}
 
-	@Scheduled(fixedDelayString = "${gatehouse.auth.housekeeping-interval:10m}", initialDelayString = "${gatehouse.auth.housekeeping-interval:10m}")
+	@Scheduled(fixedDelayString = "${gatehouse.auth.housekeeping-interval:10m}",
+			initialDelayString = "${gatehouse.auth.housekeeping-interval:10m}")
 	@Transactional
 	public int purge() {
 		long now = this.clock.millis();
 		int removed = this.jdbc.sql("delete from refresh_tokens where expires_at < ?").param(now).update();
-		removed += this.jdbc.sql("delete from refresh_families where not exists (select 1 from refresh_tokens t where t.family_id = refresh_families.id)").update();
+		removed += this.jdbc.sql(
+				"delete from refresh_families where not exists (select 1 from refresh_tokens t where t.family_id = refresh_families.id)")
+			.update();
 		removed += this.jdbc.sql("delete from revoked_access_tokens where expires_at < ?")
 			.param(now - this.denylistRetentionMillis)
 			.update();

@@ -9,18 +9,24 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Writes each revocation to Redis as a key with a TTL (so a gateway that starts or reconnects can load them with
- * {@code SCAN}) and announces it on a pub/sub channel (so running gateways learn it at once).
+ * Writes each revocation to Redis as a key with a TTL (so a gateway that starts or
+ * reconnects can load them with {@code SCAN}) and announces it on a pub/sub channel (so
+ * running gateways learn it at once).
  * <ul>
- * <li>{@code gatehouse:revoked:jti:<jti>} = expiry of that access token (epoch seconds)</li>
- * <li>{@code gatehouse:revoked:sid:<family id>} = epoch second until which the family's access tokens could live</li>
- * <li>{@code gatehouse:revoked:user:<iss>:<username>} = "not before" epoch second: tokens of that issuer and subject
- * with an earlier {@code iat} are revoked; issuer and username are each form-encoded (UTF-8), so neither contains
- * {@code :} or a space and the pair reads back unambiguously</li>
- * <li>channel {@code gatehouse:revocations}: {@code <kind> <subject> <value>}, with the subject as in the key, e.g.
- * {@code jti 6f1c… 1767225600}, {@code user https%3A%2F%2Fauth.example.com:alice 1767224701}</li>
+ * <li>{@code gatehouse:revoked:jti:<jti>} = expiry of that access token (epoch
+ * seconds)</li>
+ * <li>{@code gatehouse:revoked:sid:<family id>} = epoch second until which the family's
+ * access tokens could live</li>
+ * <li>{@code gatehouse:revoked:user:<iss>:<username>} = "not before" epoch second: tokens
+ * of that issuer and subject with an earlier {@code iat} are revoked; issuer and username
+ * are each form-encoded (UTF-8), so neither contains {@code :} or a space and the pair
+ * reads back unambiguously</li>
+ * <li>channel {@code gatehouse:revocations}: {@code <kind> <subject> <value>}, with the
+ * subject as in the key, e.g. {@code jti 6f1c… 1767225600},
+ * {@code user https%3A%2F%2Fauth.example.com:alice 1767224701}</li>
  * </ul>
- * Each key lives until no gateway accepts a token it concerns: {@link RevocationEvent#expiresAt()}.
+ * Each key lives until no gateway accepts a token it concerns:
+ * {@link RevocationEvent#expiresAt()}.
  */
 class RedisRevocationPublisher implements RevocationPublisher {
 
@@ -45,7 +51,10 @@ class RedisRevocationPublisher implements RevocationPublisher {
 		return event.kind().id() + " " + subject(event) + " " + event.value();
 	}
 
-	/** A jti or sid as it is (a UUID of ours); a user as {@code <iss>:<sub>}, each form-encoded. */
+	/**
+	 * A jti or sid as it is (a UUID of ours); a user as {@code <iss>:<sub>}, each
+	 * form-encoded.
+	 */
 	static String subject(RevocationEvent event) {
 		if (event.kind() != RevocationEvent.Kind.USER) {
 			return event.subject();

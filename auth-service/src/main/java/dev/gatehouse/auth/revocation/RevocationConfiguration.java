@@ -12,8 +12,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Publishes revocations to Redis when {@code spring.data.redis.host} or {@code spring.data.redis.url} is set; otherwise
- * revocations stay in this service's database and gateways cannot learn them.
+ * Publishes revocations to Redis when {@code spring.data.redis.host} or
+ * {@code spring.data.redis.url} is set; otherwise revocations stay in this service's
+ * database and gateways cannot learn them.
  */
 @Configuration(proxyBeanMethods = false)
 class RevocationConfiguration {
@@ -23,12 +24,15 @@ class RevocationConfiguration {
 	@Bean
 	RevocationPublisher revocationPublisher(Environment environment, ObjectProvider<StringRedisTemplate> redis,
 			Clock clock) {
-		if (environment.containsProperty("spring.data.redis.host") || environment.containsProperty("spring.data.redis.url")) {
-			logger.info("Publishing revocations to Redis (keys gatehouse:revoked:*, channel {})", RedisRevocationPublisher.CHANNEL);
+		if (environment.containsProperty("spring.data.redis.host")
+				|| environment.containsProperty("spring.data.redis.url")) {
+			logger.info("Publishing revocations to Redis (keys gatehouse:revoked:*, channel {})",
+					RedisRevocationPublisher.CHANNEL);
 			return new RedisRevocationPublisher(redis.getObject(), clock);
 		}
-		logger.warn("Redis is not configured (spring.data.redis.host): revocations are enforced by the auth-service only; "
-				+ "gateways will accept revoked access tokens until they expire");
+		logger.warn(
+				"Redis is not configured (spring.data.redis.host): revocations are enforced by the auth-service only; "
+						+ "gateways will accept revoked access tokens until they expire");
 		return new RevocationPublisher() {
 			@Override
 			public boolean enabled() {

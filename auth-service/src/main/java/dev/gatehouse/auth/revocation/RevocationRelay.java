@@ -22,8 +22,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Moves committed revocations from the outbox to the publisher: at once after each commit, and every two seconds for
- * whatever a Redis outage held back. Nothing is lost while Redis is down; gateways catch up when it returns.
+ * Moves committed revocations from the outbox to the publisher: at once after each
+ * commit, and every two seconds for whatever a Redis outage held back. Nothing is lost
+ * while Redis is down; gateways catch up when it returns.
  */
 @Component
 class RevocationRelay implements DisposableBean {
@@ -64,13 +65,18 @@ class RevocationRelay implements DisposableBean {
 		this.outbox = outbox;
 		this.publisher = publisher;
 		this.clock = clock;
-		this.published = Counter.builder("gatehouse.revocations.published").description("Revocations written to Redis").register(meters);
-		this.failures = Counter.builder("gatehouse.revocations.publish.failures").description("Failed attempts to write revocations to Redis").register(meters);
+		this.published = Counter.builder("gatehouse.revocations.published")
+			.description("Revocations written to Redis")
+			.register(meters);
+		this.failures = Counter.builder("gatehouse.revocations.publish.failures")
+			.description("Failed attempts to write revocations to Redis")
+			.register(meters);
 	}
 
 	/**
-	 * Asks for a flush at once, off the caller's thread. A burst of requests makes few flushes, and a request that
-	 * arrives while a flush runs makes it run again, so nothing committed waits for the retry tick.
+	 * Asks for a flush at once, off the caller's thread. A burst of requests makes few
+	 * flushes, and a request that arrives while a flush runs makes it run again, so
+	 * nothing committed waits for the retry tick.
 	 */
 	void requestFlush() {
 		this.dirty.set(true);
@@ -105,8 +111,8 @@ class RevocationRelay implements DisposableBean {
 	}
 
 	/**
-	 * Once started: connect to Redis off the main thread (so the first revocation does not pay for connecting) and
-	 * publish whatever the outbox kept from before a restart.
+	 * Once started: connect to Redis off the main thread (so the first revocation does
+	 * not pay for connecting) and publish whatever the outbox kept from before a restart.
 	 */
 	@EventListener(ApplicationReadyEvent.class)
 	void connectWhenReady() {
@@ -130,7 +136,10 @@ class RevocationRelay implements DisposableBean {
 		flush();
 	}
 
-	/** @return how many revocations were published (0 when another flush is running: it covers them) */
+	/**
+	 * @return how many revocations were published (0 when another flush is running: it
+	 * covers them)
+	 */
 	int flush() {
 		if (!this.lock.tryLock()) {
 			return 0;

@@ -20,15 +20,18 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Every revocation goes through here: it is recorded in the database (which this service enforces itself) and, in
- * the same transaction, queued for the gateways.
+ * Every revocation goes through here: it is recorded in the database (which this service
+ * enforces itself) and, in the same transaction, queued for the gateways.
  */
 @Service
 public class RevocationService {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevocationService.class);
 
-	/** Kept beyond the gateways' clock skew, for clocks of auth-service and gateways that disagree a little. */
+	/**
+	 * Kept beyond the gateways' clock skew, for clocks of auth-service and gateways that
+	 * disagree a little.
+	 */
 	static final Duration MARGIN = Duration.ofSeconds(60);
 
 	private final JdbcClient jdbc;
@@ -61,16 +64,17 @@ public class RevocationService {
 	}
 
 	/**
-	 * How long past a token's expiry its revocation must be kept: gateways accept it for their clock skew after
-	 * {@code exp}, and clocks differ a little ({@link #MARGIN}).
+	 * How long past a token's expiry its revocation must be kept: gateways accept it for
+	 * their clock skew after {@code exp}, and clocks differ a little ({@link #MARGIN}).
 	 */
 	static Duration retention(AuthProperties properties) {
 		return properties.gatewayClockSkew().plus(MARGIN);
 	}
 
 	/**
-	 * Denylists one access token for as long as a gateway could accept it. Idempotent, also under concurrency: of any
-	 * number of simultaneous revocations of one token, one records it and the others find it recorded.
+	 * Denylists one access token for as long as a gateway could accept it. Idempotent,
+	 * also under concurrency: of any number of simultaneous revocations of one token, one
+	 * records it and the others find it recorded.
 	 */
 	@Transactional
 	public void revokeAccessToken(String jti, Instant expiresAt) {
@@ -84,16 +88,17 @@ public class RevocationService {
 	}
 
 	/**
-	 * Inserts the denylist row under a savepoint, so that losing a race (a unique-key violation once the winner
-	 * commits) leaves the transaction usable, on PostgreSQL as on H2.
+	 * Inserts the denylist row under a savepoint, so that losing a race (a unique-key
+	 * violation once the winner commits) leaves the transaction usable, on PostgreSQL as
+	 * on H2.
 	 * @return whether this call inserted it
 	 */
 	private boolean denylist(String jti, Instant expiresAt) {
 		try {
-			this.savepoint.executeWithoutResult((status) -> this.jdbc
-				.sql("insert into revoked_access_tokens (jti, expires_at) values (?, ?)")
-				.params(jti, expiresAt.toEpochMilli())
-				.update());
+			this.savepoint.executeWithoutResult(
+					(status) -> this.jdbc.sql("insert into revoked_access_tokens (jti, expires_at) values (?, ?)")
+						.params(jti, expiresAt.toEpochMilli())
+						.update());
 			return true;
 		}
 		catch (DuplicateKeyException ex) {
@@ -101,10 +106,14 @@ public class RevocationService {
 		}
 	}
 
-	/** Revokes one login: its refresh tokens and every access token carrying its {@code sid}. */
+	/**
+	 * Revokes one login: its refresh tokens and every access token carrying its
+	 * {@code sid}.
+	 */
 	@Transactional
 	public void revokeFamily(String familyId, String why) {
-		int changed = this.jdbc.sql("update refresh_families set revoked_at = ?, revoked_why = ? where id = ? and revoked_at is null")
+		int changed = this.jdbc
+			.sql("update refresh_families set revoked_at = ?, revoked_why = ? where id = ? and revoked_at is null")
 			.params(this.clock.millis(), why, familyId)
 			.update();
 		if (changed == 1) {
@@ -114,8 +123,9 @@ public class RevocationService {
 	}
 
 	/**
-	 * Revokes everything issued to a user so far: every login and every access token dated before the next whole
-	 * second (token {@code iat} has one-second resolution; new tokens are dated no earlier than that second).
+	 * Revokes everything issued to a user so far: every login and every access token
+	 * dated before the next whole second (token {@code iat} has one-second resolution;
+	 * new tokens are dated no earlier than that second).
 	 * @return the user's new "not before" instant
 	 */
 	@Transactional
@@ -125,11 +135,13 @@ public class RevocationService {
 			.params(notBefore.getEpochSecond(), username)
 			.update();
 		long now = this.clock.millis();
-		this.jdbc.sql("update refresh_families set revoked_at = ?, revoked_why = ? where username = ? and revoked_at is null")
+		this.jdbc.sql(
+				"update refresh_families set revoked_at = ?, revoked_why = ? where username = ? and revoked_at is null")
 			.params(now, why, username)
 			.update();
 		logger.info("Revoked all tokens of user {} ({})", username, why);
-		// every token it concerns was issued before notBefore, so has expired by notBefore + TTL
+		// every token it concerns was issued before notBefore, so has expired by
+		// notBefore + TTL
 		Instant forgetAt = notBefore.plus(this.properties.accessTokenTtl()).plus(this.retention);
 		queue(new RevocationEvent(RevocationEvent.Kind.USER, this.properties.issuer(), username,
 				notBefore.getEpochSecond(), forgetAt));
@@ -137,7 +149,10 @@ public class RevocationService {
 	}
 
 	public boolean isDenylisted(String jti) {
-		return this.jdbc.sql("select count(*) from revoked_access_tokens where jti = ?").param(jti).query(Long.class).single() > 0;
+		return this.jdbc.sql("select count(*) from revoked_access_tokens where jti = ?")
+			.param(jti)
+			.query(Long.class)
+			.single() > 0;
 	}
 
 	public boolean isSessionRevoked(String familyId) {
@@ -148,7 +163,8 @@ public class RevocationService {
 	}
 
 	private void queueSession(String familyId) {
-		// the family is revoked: its last access token was issued by now and expires by now + TTL
+		// the family is revoked: its last access token was issued by now and expires by
+		// now + TTL
 		long lastExpiry = this.clock.instant().plus(this.properties.accessTokenTtl()).getEpochSecond() + 1;
 		queue(new RevocationEvent(RevocationEvent.Kind.SID, this.properties.issuer(), familyId, lastExpiry,
 				Instant.ofEpochSecond(lastExpiry).plus(this.retention)));

@@ -30,7 +30,10 @@ public final class AccessTokenIssuer {
 
 	public static final String CLAIM_ROLES = "roles";
 
-	/** The login (refresh-token family) the token belongs to; revoking the family revokes the token. */
+	/**
+	 * The login (refresh-token family) the token belongs to; revoking the family revokes
+	 * the token.
+	 */
 	public static final String CLAIM_SESSION = "sid";
 
 	private final SigningKeys keys;
@@ -46,8 +49,9 @@ public final class AccessTokenIssuer {
 	}
 
 	/**
-	 * @param notBefore the user's "not before" instant, if any: a token is never dated before it, so a login right after
-	 * a revocation in the same second is not mistaken for a revoked one
+	 * @param notBefore the user's "not before" instant, if any: a token is never dated
+	 * before it, so a login right after a revocation in the same second is not mistaken
+	 * for a revoked one
 	 */
 	public IssuedAccessToken issue(String subject, String clientId, Collection<String> scopes, Collection<String> roles,
 			String sessionId, Instant notBefore) {
@@ -59,10 +63,14 @@ public final class AccessTokenIssuer {
 		String jti = UUID.randomUUID().toString();
 		SigningKey key = this.keys.active();
 		var builder = Jwts.builder()
-			.header().keyId(key.kid()).type(TYPE).and()
+			.header()
+			.keyId(key.kid())
+			.type(TYPE)
+			.and()
 			.issuer(this.properties.issuer())
 			.subject(subject)
-			.audience().single(this.properties.audience())
+			.audience()
+			.single(this.properties.audience())
 			.issuedAt(Date.from(now))
 			.notBefore(Date.from(now))
 			.expiration(Date.from(expiresAt))

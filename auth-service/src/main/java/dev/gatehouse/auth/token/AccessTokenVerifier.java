@@ -23,8 +23,9 @@ import dev.gatehouse.auth.keys.SigningKeys;
 import org.springframework.stereotype.Component;
 
 /**
- * Verifies access tokens issued by this service (signature with one of our keys under the algorithm of that key,
- * issuer, audience, type, time). Revocation is checked by the caller, against the database.
+ * Verifies access tokens issued by this service (signature with one of our keys under the
+ * algorithm of that key, issuer, audience, type, time). Revocation is checked by the
+ * caller, against the database.
  */
 @Component
 public final class AccessTokenVerifier {
@@ -35,7 +36,10 @@ public final class AccessTokenVerifier {
 
 	private final JwtParser parser;
 
-	/** Also accepts a token up to the gateways' clock skew past its expiry: gateways still accept it then. */
+	/**
+	 * Also accepts a token up to the gateways' clock skew past its expiry: gateways still
+	 * accept it then.
+	 */
 	private final JwtParser revocationParser;
 
 	AccessTokenVerifier(SigningKeys keys, AuthProperties properties, Clock clock) {
@@ -45,22 +49,21 @@ public final class AccessTokenVerifier {
 	}
 
 	private static JwtParser parser(SigningKeys keys, AuthProperties properties, Clock clock, long skewSeconds) {
-		return Jwts.parser()
-			.keyLocator(new LocatorAdapter<Key>() {
-				@Override
-				protected Key locate(ProtectedHeader header) {
-					SigningKey key = keys.find(header.getKeyId());
-					if (key == null || !key.algorithm().getId().equals(header.getAlgorithm())) {
-						throw new SecurityException("unknown key or algorithm");
-					}
-					for (String name : FORBIDDEN_HEADERS) {
-						if (header.containsKey(name)) {
-							throw new SecurityException("header parameter not accepted: " + name);
-						}
-					}
-					return key.publicKey();
+		return Jwts.parser().keyLocator(new LocatorAdapter<Key>() {
+			@Override
+			protected Key locate(ProtectedHeader header) {
+				SigningKey key = keys.find(header.getKeyId());
+				if (key == null || !key.algorithm().getId().equals(header.getAlgorithm())) {
+					throw new SecurityException("unknown key or algorithm");
 				}
-			})
+				for (String name : FORBIDDEN_HEADERS) {
+					if (header.containsKey(name)) {
+						throw new SecurityException("header parameter not accepted: " + name);
+					}
+				}
+				return key.publicKey();
+			}
+		})
 			.requireIssuer(properties.issuer())
 			.requireAudience(properties.audience())
 			.clock(() -> Date.from(clock.instant()))
@@ -69,15 +72,20 @@ public final class AccessTokenVerifier {
 	}
 
 	/**
-	 * For revocation ({@code /revoke}): like {@link #verify(String)}, but a token past its expiry by no more than the
-	 * gateways' clock skew still counts, since gateways still accept it.
-	 * @throws InvalidAccessTokenException when the token is not an access token of ours that a gateway could accept
+	 * For revocation ({@code /revoke}): like {@link #verify(String)}, but a token past
+	 * its expiry by no more than the gateways' clock skew still counts, since gateways
+	 * still accept it.
+	 * @throws InvalidAccessTokenException when the token is not an access token of ours
+	 * that a gateway could accept
 	 */
 	public VerifiedAccessToken verifyForRevocation(String token) {
 		return verify(this.revocationParser, token);
 	}
 
-	/** @throws InvalidAccessTokenException when the token is not a valid access token of ours */
+	/**
+	 * @throws InvalidAccessTokenException when the token is not a valid access token of
+	 * ours
+	 */
 	public VerifiedAccessToken verify(String token) {
 		return verify(this.parser, token);
 	}

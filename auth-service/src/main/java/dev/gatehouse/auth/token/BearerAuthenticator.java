@@ -16,9 +16,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Authenticates the caller of this service's own API from {@code Authorization: Bearer} (exactly one header, RFC 6750
- * syntax), and enforces every kind of revocation against the database: the token's {@code jti}, its session, and the
- * user's state (deleted, disabled, "not before").
+ * Authenticates the caller of this service's own API from {@code Authorization: Bearer}
+ * (exactly one header, RFC 6750 syntax), and enforces every kind of revocation against
+ * the database: the token's {@code jti}, its session, and the user's state (deleted,
+ * disabled, "not before").
  */
 @Component
 public class BearerAuthenticator {
@@ -37,7 +38,10 @@ public class BearerAuthenticator {
 		this.users = users;
 	}
 
-	/** The bearer token's text, {@code null} when none was sent; malformed or repeated headers are refused. */
+	/**
+	 * The bearer token's text, {@code null} when none was sent; malformed or repeated
+	 * headers are refused.
+	 */
 	public static String bearerToken(HttpServletRequest request) {
 		List<String> headers = Collections.list(request.getHeaders(HttpHeaders.AUTHORIZATION));
 		if (headers.isEmpty()) {

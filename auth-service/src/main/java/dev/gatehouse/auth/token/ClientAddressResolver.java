@@ -13,9 +13,10 @@ import dev.gatehouse.auth.AuthProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest {@code X-Forwarded-For}
- * entry that is not itself a trusted proxy. A client can prepend what it likes to {@code X-Forwarded-For}; walking
- * from the right stops at the first address a trusted proxy vouched for. {@link TrustedProxyFilter} makes it every
+ * The client's address: the socket peer, or, when the peer is a trusted proxy, the
+ * nearest {@code X-Forwarded-For} entry that is not itself a trusted proxy. A client can
+ * prepend what it likes to {@code X-Forwarded-For}; walking from the right stops at the
+ * first address a trusted proxy vouched for. {@link TrustedProxyFilter} makes it every
  * request's remote address.
  */
 @Component
@@ -28,10 +29,11 @@ class ClientAddressResolver {
 	ClientAddressResolver(AuthProperties properties) {
 		this.trustedProxies = properties.trustedProxies().stream().map(Cidr::parse).toList();
 		if (this.trustedProxies.isEmpty()) {
-			logger.warn("gatehouse.auth.trusted-proxies is empty: X-Forwarded-For is ignored and each request counts as "
-					+ "coming from its socket peer. Behind the gateway or another proxy, set it to the proxy's addresses "
-					+ "or CIDR ranges, or every login counts against the proxy's address (and five bad passwords lock a "
-					+ "user out for everyone)");
+			logger
+				.warn("gatehouse.auth.trusted-proxies is empty: X-Forwarded-For is ignored and each request counts as "
+						+ "coming from its socket peer. Behind the gateway or another proxy, set it to the proxy's addresses "
+						+ "or CIDR ranges, or every login counts against the proxy's address (and five bad passwords lock a "
+						+ "user out for everyone)");
 		}
 	}
 
@@ -66,14 +68,18 @@ class ClientAddressResolver {
 		return false;
 	}
 
-	/** An address or CIDR range ({@code 10.0.0.0/8}, {@code ::1}); literal addresses only, never a DNS lookup. */
+	/**
+	 * An address or CIDR range ({@code 10.0.0.0/8}, {@code ::1}); literal addresses only,
+	 * never a DNS lookup.
+	 */
 	record Cidr(byte[] network, int prefix) {
 
 		static Cidr parse(String value) {
 			int slash = value.indexOf('/');
 			byte[] address = literal((slash < 0) ? value : value.substring(0, slash));
 			if (address == null) {
-				throw new IllegalStateException("gatehouse.auth.trusted-proxies: '" + value + "' is not an IP address or CIDR range");
+				throw new IllegalStateException(
+						"gatehouse.auth.trusted-proxies: '" + value + "' is not an IP address or CIDR range");
 			}
 			int prefix = address.length * 8;
 			if (slash >= 0) {
@@ -84,7 +90,8 @@ class ClientAddressResolver {
 					prefix = -1;
 				}
 				if (prefix < 0 || prefix > address.length * 8) {
-					throw new IllegalStateException("gatehouse.auth.trusted-proxies: '" + value + "' has an invalid prefix length");
+					throw new IllegalStateException(
+							"gatehouse.auth.trusted-proxies: '" + value + "' has an invalid prefix length");
 				}
 			}
 			return new Cidr(address, prefix);

@@ -18,16 +18,20 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
 /**
- * The registered clients, and client authentication (RFC 6749 §2.3). Failed client authentications are throttled per
- * client and client address like failed logins (every unknown client id of one address shares one count), so client
- * secrets cannot be guessed at the speed of BCrypt.
+ * The registered clients, and client authentication (RFC 6749 §2.3). Failed client
+ * authentications are throttled per client and client address like failed logins (every
+ * unknown client id of one address shares one count), so client secrets cannot be guessed
+ * at the speed of BCrypt.
  */
 @Component
 class ClientRegistry {
 
 	static final String DEFAULT_PUBLIC_CLIENT = "gatehouse-web";
 
-	/** The throttle's subject for a client id that is not registered (no client id can contain a space). */
+	/**
+	 * The throttle's subject for a client id that is not registered (no client id can
+	 * contain a space).
+	 */
 	private static final String UNKNOWN_CLIENT = "(unknown client)";
 
 	private final Map<String, Client> clients;
@@ -49,16 +53,18 @@ class ClientRegistry {
 				throw new IllegalStateException(key + ".client-id: '" + client.clientId() + "' is registered twice");
 			}
 			if (client.isPublic() && client.grantTypes().contains("client_credentials")) {
-				throw new IllegalStateException(key + ".grant-types: a public client (no client-secret) cannot use client_credentials");
+				throw new IllegalStateException(
+						key + ".grant-types: a public client (no client-secret) cannot use client_credentials");
 			}
 		}
 		this.clients = Map.copyOf(byId);
 	}
 
 	/**
-	 * Identifies the client of a request: HTTP Basic credentials (form-urlencoded, then base64) authenticate a
-	 * confidential client; otherwise {@code client_id} (default {@value #DEFAULT_PUBLIC_CLIENT}) names a public one.
-	 * The request's remote address is the client address ({@link TrustedProxyFilter}).
+	 * Identifies the client of a request: HTTP Basic credentials (form-urlencoded, then
+	 * base64) authenticate a confidential client; otherwise {@code client_id} (default
+	 * {@value #DEFAULT_PUBLIC_CLIENT}) names a public one. The request's remote address
+	 * is the client address ({@link TrustedProxyFilter}).
 	 */
 	Client identify(HttpServletRequest request, String clientIdParameter) {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -79,7 +85,8 @@ class ClientRegistry {
 				throw OAuthException.busy(ex);
 			}
 			if (clientIdParameter != null && !clientIdParameter.equals(client.clientId())) {
-				throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "client_id does not match the authenticated client");
+				throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
+						"client_id does not match the authenticated client");
 			}
 			return client;
 		}

@@ -1,6 +1,8 @@
 package dev.gatehouse.auth.token;
 
-/** A bearer token that is missing, malformed, expired, not ours or revoked; answered 401. */
+/**
+ * A bearer token that is missing, malformed, expired, not ours or revoked; answered 401.
+ */
 public class InvalidAccessTokenException extends RuntimeException {
 
 	private final boolean missing;

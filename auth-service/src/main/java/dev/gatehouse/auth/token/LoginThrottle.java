@@ -21,13 +21,16 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * Limits attempts per subject (a username, or a client id) and client address in a fixed window that starts at the
- * first attempt. An attempt is reserved before the password is checked, atomically, so concurrent attempts can never
- * check more than {@code max-failures} passwords; a failure keeps its reservation, a success clears the count, an
- * attempt that ended otherwise gives its reservation back. Once the limit is reached every attempt, right password or
- * not, is refused until the window has passed. Counted in memory (bounded) and, when Redis is configured, also in
- * Redis, so the limit holds across auth-service instances. When Redis fails the throttle goes on with this instance's
- * own counts and leaves Redis alone for a few seconds, so logins never queue behind a dead Redis.
+ * Limits attempts per subject (a username, or a client id) and client address in a fixed
+ * window that starts at the first attempt. An attempt is reserved before the password is
+ * checked, atomically, so concurrent attempts can never check more than
+ * {@code max-failures} passwords; a failure keeps its reservation, a success clears the
+ * count, an attempt that ended otherwise gives its reservation back. Once the limit is
+ * reached every attempt, right password or not, is refused until the window has passed.
+ * Counted in memory (bounded) and, when Redis is configured, also in Redis, so the limit
+ * holds across auth-service instances. When Redis fails the throttle goes on with this
+ * instance's own counts and leaves Redis alone for a few seconds, so logins never queue
+ * behind a dead Redis.
  */
 class LoginThrottle {
 
@@ -57,7 +60,8 @@ class LoginThrottle {
 	private final Cache<String, Window> attempts;
 
 	/**
-	 * @param name {@code login} or {@code client-auth}: names the metric, the Redis keys and the log lines
+	 * @param name {@code login} or {@code client-auth}: names the metric, the Redis keys
+	 * and the log lines
 	 * @param refusal the {@code error_description} of a refused attempt
 	 */
 	LoginThrottle(String name, String refusal, AuthProperties.Throttle settings, Clock clock, RedisLoginFailures shared,
@@ -79,8 +83,9 @@ class LoginThrottle {
 	}
 
 	/**
-	 * Reserves one attempt; close the returned attempt when done (it gives the reservation back unless it was settled
-	 * by {@link Attempt#failed()} or {@link Attempt#succeeded()}).
+	 * Reserves one attempt; close the returned attempt when done (it gives the
+	 * reservation back unless it was settled by {@link Attempt#failed()} or
+	 * {@link Attempt#succeeded()}).
 	 * @throws OAuthException 429 with {@code Retry-After} when the limit is reached
 	 */
 	Attempt reserve(String subject, String clientAddress) {
@@ -104,7 +109,10 @@ class LoginThrottle {
 		return new Attempt(key, reservedShared);
 	}
 
-	/** @return how long to wait when the limit is reached, else zero after counting one more attempt */
+	/**
+	 * @return how long to wait when the limit is reached, else zero after counting one
+	 * more attempt
+	 */
 	private Duration reserveLocally(String key) {
 		Instant now = this.clock.instant();
 		boolean[] reserved = { false };
@@ -123,11 +131,15 @@ class LoginThrottle {
 	}
 
 	private void releaseLocally(String key) {
-		this.attempts.asMap().computeIfPresent(key, (ignored, window) -> (window.count() > 1)
-				? new Window(window.count() - 1, window.endsAt()) : null);
+		this.attempts.asMap()
+			.computeIfPresent(key,
+					(ignored, window) -> (window.count() > 1) ? new Window(window.count() - 1, window.endsAt()) : null);
 	}
 
-	/** Runs a Redis call unless Redis is absent or failed recently; a failure is logged once per backoff and counted. */
+	/**
+	 * Runs a Redis call unless Redis is absent or failed recently; a failure is logged
+	 * once per backoff and counted.
+	 */
 	private <T> T shared(Function<RedisLoginFailures, T> call, T fallback) {
 		long now = this.clock.millis();
 		long retryAt = this.sharedRetryAt.get();
@@ -140,7 +152,8 @@ class LoginThrottle {
 		catch (RuntimeException ex) {
 			this.sharedFailures.increment();
 			if (this.sharedRetryAt.compareAndSet(retryAt, now + SHARED_BACKOFF.toMillis())) {
-				log.warn("The {} throttle cannot reach Redis ({}); counting attempts on this instance only for the next {}s",
+				log.warn(
+						"The {} throttle cannot reach Redis ({}); counting attempts on this instance only for the next {}s",
 						this.name, ex.getClass().getSimpleName(), SHARED_BACKOFF.toSeconds());
 			}
 			return fallback;

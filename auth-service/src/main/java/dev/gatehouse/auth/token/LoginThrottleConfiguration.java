@@ -14,8 +14,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * The two throttles: failed user logins per username and client address, failed client authentications per client
- * and client address. With Redis configured ({@code spring.data.redis.host} or {@code .url}) both count there too.
+ * The two throttles: failed user logins per username and client address, failed client
+ * authentications per client and client address. With Redis configured
+ * ({@code spring.data.redis.host} or {@code .url}) both count there too.
  */
 @Configuration(proxyBeanMethods = false)
 class LoginThrottleConfiguration {
@@ -35,7 +36,8 @@ class LoginThrottleConfiguration {
 	LoginThrottle clientAuthThrottle(AuthProperties properties, Clock clock, ObjectProvider<RedisLoginFailures> shared,
 			ObjectProvider<MeterRegistry> meters) {
 		return new LoginThrottle("client-auth", "Too many failed client authentications; try again later",
-				properties.clientAuthThrottle(), clock, shared.getIfAvailable(), meters.getIfAvailable(SimpleMeterRegistry::new));
+				properties.clientAuthThrottle(), clock, shared.getIfAvailable(),
+				meters.getIfAvailable(SimpleMeterRegistry::new));
 	}
 
 	@Bean

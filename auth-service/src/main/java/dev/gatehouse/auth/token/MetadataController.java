@@ -48,7 +48,9 @@ class MetadataController {
 	@GetMapping(path = "/.well-known/oauth-authorization-server", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "RFC 8414 authorization server metadata")
 	ResponseEntity<Map<String, Object>> metadata() {
-		return ResponseEntity.ok().cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic()).body(this.metadata);
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+			.body(this.metadata);
 	}
 
 }

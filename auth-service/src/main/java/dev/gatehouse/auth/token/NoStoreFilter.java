@@ -11,7 +11,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** {@code Cache-Control: no-store} on every answer of the token, revocation and logout endpoints, errors included. */
+/**
+ * {@code Cache-Control: no-store} on every answer of the token, revocation and logout
+ * endpoints, errors included.
+ */
 @Component
 class NoStoreFilter extends OncePerRequestFilter {
 

@@ -11,16 +11,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Attempt counters of the {@link LoginThrottle}s in Redis, shared by every auth-service instance: a limit of 5 failures
- * means 5 in total, on whichever instances they land. One key per throttle, subject and client address,
- * {@code gatehouse:<throttle>-failures:<sha-256 of "subject\naddress">} (no username or address stored in clear),
- * holding the count of failed and running attempts and expiring with the window that began at the first attempt.
+ * Attempt counters of the {@link LoginThrottle}s in Redis, shared by every auth-service
+ * instance: a limit of 5 failures means 5 in total, on whichever instances they land. One
+ * key per throttle, subject and client address,
+ * {@code gatehouse:<throttle>-failures:<sha-256 of "subject\naddress">} (no username or
+ * address stored in clear), holding the count of failed and running attempts and expiring
+ * with the window that began at the first attempt.
  */
 final class RedisLoginFailures {
 
 	/**
-	 * Reserves one attempt unless the limit is reached; the first one starts the window. Returns 0 when reserved,
-	 * else the milliseconds until the window ends.
+	 * Reserves one attempt unless the limit is reached; the first one starts the window.
+	 * Returns 0 when reserved, else the milliseconds until the window ends.
 	 */
 	private static final RedisScript<Long> RESERVE = RedisScript.of("""
 			local n = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -46,7 +48,9 @@ final class RedisLoginFailures {
 		this.redis = redis;
 	}
 
-	/** @return zero when an attempt was reserved, else how long until the window ends */
+	/**
+	 * @return zero when an attempt was reserved, else how long until the window ends
+	 */
 	Duration reserve(String throttle, String key, int maxFailures, Duration window) {
 		Long millis = this.redis.execute(RESERVE, List.of(redisKey(throttle, key)), Integer.toString(maxFailures),
 				Long.toString(window.toMillis()));

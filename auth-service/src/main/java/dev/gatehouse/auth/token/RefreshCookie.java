@@ -16,11 +16,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.util.WebUtils;
 
 /**
- * The browser-mode {@code refresh_token} cookie: HttpOnly, SameSite=Strict, Secure (unless the demo turns it off),
- * scoped to {@code gatehouse.auth.cookie-path}. A request that spends the cookie must be a browser-mode request
- * ({@value #DELIVERY_HEADER}{@code : cookie}, a custom header that forces a CORS preflight) with an {@code Origin} in
- * {@code gatehouse.auth.allowed-origins} (this service's own origin when none are configured); its answer then carries
- * the new refresh token only as the cookie, so no script ever reads one.
+ * The browser-mode {@code refresh_token} cookie: HttpOnly, SameSite=Strict, Secure
+ * (unless the demo turns it off), scoped to {@code gatehouse.auth.cookie-path}. A request
+ * that spends the cookie must be a browser-mode request
+ * ({@value #DELIVERY_HEADER}{@code : cookie}, a custom header that forces a CORS
+ * preflight) with an {@code Origin} in {@code gatehouse.auth.allowed-origins} (this
+ * service's own origin when none are configured); its answer then carries the new refresh
+ * token only as the cookie, so no script ever reads one.
  */
 @Component
 public class RefreshCookie {
@@ -57,14 +59,19 @@ public class RefreshCookie {
 		return value;
 	}
 
-	/** Whether the request asks for browser mode ({@value #DELIVERY_HEADER}{@code : cookie}). */
+	/**
+	 * Whether the request asks for browser mode
+	 * ({@value #DELIVERY_HEADER}{@code : cookie}).
+	 */
 	public boolean isCookieMode(HttpServletRequest request) {
 		return "cookie".equalsIgnoreCase(request.getHeader(DELIVERY_HEADER));
 	}
 
 	/**
-	 * The refresh token of the cookie, for a request that spends it; {@code null} without the cookie.
-	 * @throws OAuthException when the request is not in browser mode or not from an allowed origin
+	 * The refresh token of the cookie, for a request that spends it; {@code null} without
+	 * the cookie.
+	 * @throws OAuthException when the request is not in browser mode or not from an
+	 * allowed origin
 	 */
 	public String spend(HttpServletRequest request) {
 		String value = read(request);
@@ -76,12 +83,16 @@ public class RefreshCookie {
 					"The refresh cookie is accepted only with " + DELIVERY_HEADER + ": cookie");
 		}
 		if (!isAllowedOrigin(request)) {
-			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Origin not allowed to use the refresh cookie");
+			throw OAuthException.badRequest(OAuthException.INVALID_REQUEST,
+					"Origin not allowed to use the refresh cookie");
 		}
 		return value;
 	}
 
-	/** CSRF defence beyond SameSite: browsers send {@code Origin} with every POST, so a missing one is refused too. */
+	/**
+	 * CSRF defence beyond SameSite: browsers send {@code Origin} with every POST, so a
+	 * missing one is refused too.
+	 */
 	private boolean isAllowedOrigin(HttpServletRequest request) {
 		String origin = request.getHeader(HttpHeaders.ORIGIN);
 		if (origin == null) {

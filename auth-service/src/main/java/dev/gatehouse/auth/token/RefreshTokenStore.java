@@ -29,17 +29,19 @@ class RefreshTokenStore {
 	/** Starts a login: a new family and its first token. */
 	Issued startFamily(String username, String clientId, String scope) {
 		String familyId = UUID.randomUUID().toString();
-		this.jdbc.sql("insert into refresh_families (id, username, client_id, scope, created_at) values (?, ?, ?, ?, ?)")
+		this.jdbc
+			.sql("insert into refresh_families (id, username, client_id, scope, created_at) values (?, ?, ?, ?, ?)")
 			.params(familyId, username, clientId, scope, this.clock.millis())
 			.update();
 		return insertToken(familyId, null);
 	}
 
 	Optional<StoredToken> find(String token) {
-		return this.jdbc.sql("""
-				select t.token_hash, t.family_id, t.expires_at, t.spent_at, t.successor, f.username, f.client_id, f.scope, f.revoked_at
-				from refresh_tokens t join refresh_families f on f.id = t.family_id
-				where t.token_hash = ?""")
+		return this.jdbc
+			.sql("""
+					select t.token_hash, t.family_id, t.expires_at, t.spent_at, t.successor, f.username, f.client_id, f.scope, f.revoked_at
+					from refresh_tokens t join refresh_families f on f.id = t.family_id
+					where t.token_hash = ?""")
 			.param(RefreshTokens.hash(token))
 			.query((rs, n) -> {
 				long spent = rs.getLong("spent_at");
@@ -47,21 +49,23 @@ class RefreshTokenStore {
 				long revoked = rs.getLong("revoked_at");
 				boolean revokedNull = rs.wasNull();
 				return new StoredToken(rs.getString("family_id"), rs.getString("username"), rs.getString("client_id"),
-						rs.getString("scope"),
-						Instant.ofEpochMilli(rs.getLong("expires_at")), spentNull ? null : Instant.ofEpochMilli(spent),
-						rs.getString("successor"), !revokedNull && revoked > 0);
+						rs.getString("scope"), Instant.ofEpochMilli(rs.getLong("expires_at")),
+						spentNull ? null : Instant.ofEpochMilli(spent), rs.getString("successor"),
+						!revokedNull && revoked > 0);
 			})
 			.optional();
 	}
 
 	/**
-	 * Spends the token and issues its successor, atomically: only one caller can spend a token, whatever the
-	 * concurrency (the conditional update takes the row lock and re-checks {@code spent_at is null}).
+	 * Spends the token and issues its successor, atomically: only one caller can spend a
+	 * token, whatever the concurrency (the conditional update takes the row lock and
+	 * re-checks {@code spent_at is null}).
 	 * @return the successor, or empty when somebody else spent the token first
 	 */
 	Optional<Issued> rotate(String token, String familyId) {
 		String successor = RefreshTokens.generate();
-		int spent = this.jdbc.sql("update refresh_tokens set spent_at = ?, successor = ? where token_hash = ? and spent_at is null")
+		int spent = this.jdbc
+			.sql("update refresh_tokens set spent_at = ?, successor = ? where token_hash = ? and spent_at is null")
 			.params(this.clock.millis(), RefreshTokens.sealSuccessor(token, successor), RefreshTokens.hash(token))
 			.update();
 		if (spent != 1) {
@@ -77,15 +81,16 @@ class RefreshTokenStore {
 	private Issued insertToken(String familyId, String token, String parentHash) {
 		Instant now = this.clock.instant();
 		Instant expiresAt = now.plus(this.properties.refreshTokenTtl());
-		this.jdbc.sql("insert into refresh_tokens (token_hash, family_id, parent_hash, issued_at, expires_at) values (?, ?, ?, ?, ?)")
+		this.jdbc.sql(
+				"insert into refresh_tokens (token_hash, family_id, parent_hash, issued_at, expires_at) values (?, ?, ?, ?, ?)")
 			.params(RefreshTokens.hash(token), familyId, parentHash, now.toEpochMilli(), expiresAt.toEpochMilli())
 			.update();
 		return new Issued(token, familyId, expiresAt);
 	}
 
 	/** A refresh token as stored, found by its hash. */
-	record StoredToken(String familyId, String username, String clientId, String scope, Instant expiresAt, Instant spentAt,
-			String sealedSuccessor, boolean familyRevoked) {
+	record StoredToken(String familyId, String username, String clientId, String scope, Instant expiresAt,
+			Instant spentAt, String sealedSuccessor, boolean familyRevoked) {
 	}
 
 	/** A refresh token just issued; {@link #toString()} never shows it. */

@@ -15,10 +15,12 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Refresh-token values: 256 random bits, base64url. The database holds only their SHA-256. When a token is rotated,
- * its successor is stored encrypted under a key derived from the spent token itself (HMAC-SHA-256, a different
- * function from the stored hash), so during the reuse grace window a second presentation of the spent token can be
- * answered with the same successor, and a database reader without the token learns nothing.
+ * Refresh-token values: 256 random bits, base64url. The database holds only their
+ * SHA-256. When a token is rotated, its successor is stored encrypted under a key derived
+ * from the spent token itself (HMAC-SHA-256, a different function from the stored hash),
+ * so during the reuse grace window a second presentation of the spent token can be
+ * answered with the same successor, and a database reader without the token learns
+ * nothing.
  */
 final class RefreshTokens {
 
@@ -48,7 +50,8 @@ final class RefreshTokens {
 
 	static String hash(String token) {
 		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
@@ -69,7 +72,9 @@ final class RefreshTokens {
 		}
 	}
 
-	/** @return the successor, or {@code null} when it cannot be opened with this token */
+	/**
+	 * @return the successor, or {@code null} when it cannot be opened with this token
+	 */
 	static String openSuccessor(String spent, String sealed) {
 		if (sealed == null) {
 			return null;

@@ -48,10 +48,10 @@ class RevocationController {
 	}
 
 	/**
-	 * Always 200 for a well-formed request: an unknown, expired or foreign token is no error (no oracle), nor is a
-	 * concurrent revocation of the same token (it is revoked once). Revoking a
-	 * refresh token revokes its whole login; revoking an access token denylists its {@code jti}. Only the client a
-	 * token was issued to can revoke it.
+	 * Always 200 for a well-formed request: an unknown, expired or foreign token is no
+	 * error (no oracle), nor is a concurrent revocation of the same token (it is revoked
+	 * once). Revoking a refresh token revokes its whole login; revoking an access token
+	 * denylists its {@code jti}. Only the client a token was issued to can revoke it.
 	 */
 	@PostMapping("/revoke")
 	@Operation(summary = "Revoke a refresh or access token (RFC 7009)")
@@ -69,7 +69,8 @@ class RevocationController {
 		}
 		else {
 			try {
-				// a gateway accepts a token for its clock skew past exp: so can it still be revoked
+				// a gateway accepts a token for its clock skew past exp: so can it still
+				// be revoked
 				VerifiedAccessToken access = this.verifier.verifyForRevocation(token);
 				if (client.clientId().equals(access.clientId())) {
 					this.revocations.revokeAccessToken(access.jti(), access.expiresAt());
@@ -83,9 +84,10 @@ class RevocationController {
 	}
 
 	/**
-	 * Ends the caller's login: the presented access token and its whole session (every refresh and access token of
-	 * it). With {@code everywhere=true}, every login of the user. The caller is known from the bearer token, or from
-	 * the refresh cookie when the access token has already expired.
+	 * Ends the caller's login: the presented access token and its whole session (every
+	 * refresh and access token of it). With {@code everywhere=true}, every login of the
+	 * user. The caller is known from the bearer token, or from the refresh cookie when
+	 * the access token has already expired.
 	 */
 	@PostMapping("/logout")
 	@Operation(summary = "Log out: bearer token or refresh cookie; everywhere=true ends every session of the user")
@@ -93,7 +95,8 @@ class RevocationController {
 		String bearer = BearerAuthenticator.bearerToken(request);
 		String refresh;
 		try {
-			// a bearer logout that does not ask for browser mode leaves the cookie alone (it is cleared all the same)
+			// a bearer logout that does not ask for browser mode leaves the cookie alone
+			// (it is cleared all the same)
 			refresh = (bearer != null && !this.cookie.isCookieMode(request)) ? null : this.cookie.spend(request);
 		}
 		catch (OAuthException ex) {

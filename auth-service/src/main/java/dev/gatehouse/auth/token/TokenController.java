@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /token} (RFC 6749 §3.2). Reads the form itself so that it can refuse what RFC 6749 forbids:
- * another content type, a repeated parameter.
+ * {@code POST /token} (RFC 6749 §3.2). Reads the form itself so that it can refuse what
+ * RFC 6749 forbids: another content type, a repeated parameter.
  */
 @RestController
 @Tag(name = "token")
@@ -34,7 +34,6 @@ class TokenController {
 	private final ClientRegistry clients;
 
 	private final RefreshCookie cookie;
-
 
 	TokenController(TokenGrants grants, ClientRegistry clients, RefreshCookie cookie) {
 		this.grants = grants;
@@ -73,7 +72,8 @@ class TokenController {
 							"Send the refresh token as refresh_token or as the cookie, not both");
 				}
 				if (refreshToken == null) {
-					// spent only in browser mode, so the new refresh token goes back as the cookie too
+					// spent only in browser mode, so the new refresh token goes back as
+					// the cookie too
 					refreshToken = this.cookie.spend(request);
 					if (refreshToken == null) {
 						throw OAuthException.badRequest(OAuthException.INVALID_REQUEST, "Missing refresh_token");
@@ -86,17 +86,22 @@ class TokenController {
 		};
 		if (cookieMode && response.refreshToken() != null) {
 			return ResponseEntity.ok()
-				.header(HttpHeaders.SET_COOKIE, this.cookie.issue(response.refreshToken(), response.refreshTokenExpiresAt()).toString())
+				.header(HttpHeaders.SET_COOKIE,
+						this.cookie.issue(response.refreshToken(), response.refreshTokenExpiresAt()).toString())
 				.body(response.withoutRefreshToken());
 		}
 		return ResponseEntity.ok(response);
 	}
 
-	/** The form's parameters, each exactly once (RFC 6749 §3.2: "parameters MUST NOT be included more than once"). */
+	/**
+	 * The form's parameters, each exactly once (RFC 6749 §3.2: "parameters MUST NOT be
+	 * included more than once").
+	 */
 	static Map<String, String> form(HttpServletRequest request) {
 		MediaType contentType;
 		try {
-			contentType = (request.getContentType() != null) ? MediaType.parseMediaType(request.getContentType()) : null;
+			contentType = (request.getContentType() != null) ? MediaType.parseMediaType(request.getContentType())
+					: null;
 		}
 		catch (IllegalArgumentException ex) {
 			contentType = null;

@@ -95,16 +95,19 @@ class TokenGrants {
 		}
 		String scopeValue = String.join(" ", scopes);
 		return this.transaction.execute((status) -> {
-			// the user as it is now, locked until the tokens are issued: see UserService.lock
+			// the user as it is now, locked until the tokens are issued: see
+			// UserService.lock
 			User user = this.users.lockAuthenticated(authentication.user())
-				.orElseThrow(() -> OAuthException.badRequest(OAuthException.INVALID_GRANT, "Incorrect username or password"));
+				.orElseThrow(() -> OAuthException.badRequest(OAuthException.INVALID_GRANT,
+						"Incorrect username or password"));
 			if (user.disabled()) {
 				throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
 			}
 			Issued refresh = this.refreshTokens.startFamily(user.username(), client.clientId(), scopeValue);
 			IssuedAccessToken access = this.issuer.issue(user.username(), client.clientId(), scopes, user.roles(),
 					refresh.familyId(), user.tokensNotBefore());
-			logger.info("Login of {} via {}: sid={} jti={}", user.username(), client.clientId(), refresh.familyId(), access.jti());
+			logger.info("Login of {} via {}: sid={} jti={}", user.username(), client.clientId(), refresh.familyId(),
+					access.jti());
 			return response(access, refresh, scopeValue);
 		});
 	}
@@ -124,7 +127,8 @@ class TokenGrants {
 	private Outcome rotate(Client client, String token, String scope) {
 		StoredToken stored = this.refreshTokens.find(token).orElseThrow(TokenGrants::invalidRefreshToken);
 		if (!stored.clientId().equals(client.clientId())) {
-			throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "The refresh token was issued to another client");
+			throw OAuthException.badRequest(OAuthException.INVALID_GRANT,
+					"The refresh token was issued to another client");
 		}
 		Instant now = this.clock.instant();
 		if (stored.familyRevoked() || !stored.expiresAt().isAfter(now)) {
@@ -139,19 +143,23 @@ class TokenGrants {
 		if (stored.spentAt() == null) {
 			next = this.refreshTokens.rotate(token, stored.familyId()).orElse(null);
 			if (next == null) {
-				// spent concurrently: the other request has committed by now, read what it wrote
+				// spent concurrently: the other request has committed by now, read what
+				// it wrote
 				stored = this.refreshTokens.find(token).orElseThrow(TokenGrants::invalidRefreshToken);
 			}
 		}
 		if (next == null) {
-			String successor = withinGrace(stored, now) ? RefreshTokens.openSuccessor(token, stored.sealedSuccessor()) : null;
+			String successor = withinGrace(stored, now) ? RefreshTokens.openSuccessor(token, stored.sealedSuccessor())
+					: null;
 			if (successor == null) {
 				this.reuseDetected.increment();
-				logger.warn("Refresh token reuse in session sid={} of user {}: revoking the session", stored.familyId(), stored.username());
+				logger.warn("Refresh token reuse in session sid={} of user {}: revoking the session", stored.familyId(),
+						stored.username());
 				this.revocations.revokeFamily(stored.familyId(), "refresh token reuse");
 				return new Outcome(null, invalidRefreshToken());
 			}
-			next = new Issued(successor, stored.familyId(), this.refreshTokens.find(successor).map(StoredToken::expiresAt).orElse(now));
+			next = new Issued(successor, stored.familyId(),
+					this.refreshTokens.find(successor).map(StoredToken::expiresAt).orElse(now));
 		}
 		IssuedAccessToken access = this.issuer.issue(user.username(), client.clientId(), scopes, user.roles(),
 				stored.familyId(), user.tokensNotBefore());
@@ -169,13 +177,16 @@ class TokenGrants {
 		}
 		requireGrant(client, CLIENT_CREDENTIALS);
 		Set<String> scopes = requestedScopes(scope, client.scopes());
-		IssuedAccessToken access = this.issuer.issue(client.clientId(), client.clientId(), scopes, List.of(), null, null);
+		IssuedAccessToken access = this.issuer.issue(client.clientId(), client.clientId(), scopes, List.of(), null,
+				null);
 		logger.info("Client credentials for {}: jti={}", client.clientId(), access.jti());
 		return response(access, null, String.join(" ", scopes));
 	}
 
 	private TokenResponse response(IssuedAccessToken access, Issued refresh, String scope) {
-		long expiresIn = Duration.between(this.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), access.expiresAt()).toSeconds();
+		long expiresIn = Duration
+			.between(this.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), access.expiresAt())
+			.toSeconds();
 		return new TokenResponse(access.value(), "Bearer", Math.max(expiresIn, 0),
 				(refresh != null) ? refresh.value() : null, scope, (refresh != null) ? refresh.expiresAt() : null);
 	}
@@ -187,7 +198,10 @@ class TokenGrants {
 		}
 	}
 
-	/** The requested scopes, each of which must be allowed; all allowed ones when none is requested. */
+	/**
+	 * The requested scopes, each of which must be allowed; all allowed ones when none is
+	 * requested.
+	 */
 	private static Set<String> requestedScopes(String scope, Set<String> allowed) {
 		if (scope == null || scope.isBlank()) {
 			return new LinkedHashSet<>(allowed);

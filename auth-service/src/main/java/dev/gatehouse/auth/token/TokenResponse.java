@@ -13,9 +13,13 @@ public record TokenResponse(@JsonProperty("access_token") String accessToken,
 		@JsonProperty("refresh_token") String refreshToken, @JsonProperty("scope") String scope,
 		@JsonIgnore Instant refreshTokenExpiresAt) {
 
-	/** The same response with the refresh token taken out of the body (browser mode puts it in a cookie). */
+	/**
+	 * The same response with the refresh token taken out of the body (browser mode puts
+	 * it in a cookie).
+	 */
 	TokenResponse withoutRefreshToken() {
-		return new TokenResponse(this.accessToken, this.tokenType, this.expiresIn, null, this.scope, this.refreshTokenExpiresAt);
+		return new TokenResponse(this.accessToken, this.tokenType, this.expiresIn, null, this.scope,
+				this.refreshTokenExpiresAt);
 	}
 
 	@Override

@@ -18,12 +18,15 @@ import org.springframework.web.filter.ForwardedHeaderFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Forwarded headers ({@code X-Forwarded-For/-Proto/-Host/-Port/-Prefix}, {@code Forwarded}) count only when the socket
- * peer is in {@code gatehouse.auth.trusted-proxies}. From such a peer Spring's {@link ForwardedHeaderFilter} applies
- * them, so redirects, the OpenAPI server URL and same-origin checks see the URL the browser used (behind the gateway:
- * {@code /auth/...}), and the request's remote address becomes the client address {@link ClientAddressResolver} finds.
- * From any other peer they are removed unread. Boot's own handling, which it switches on by itself on Kubernetes,
- * Cloud Foundry and Heroku, stays off ({@code server.forward-headers-strategy: none}).
+ * Forwarded headers ({@code X-Forwarded-For/-Proto/-Host/-Port/-Prefix},
+ * {@code Forwarded}) count only when the socket peer is in
+ * {@code gatehouse.auth.trusted-proxies}. From such a peer Spring's
+ * {@link ForwardedHeaderFilter} applies them, so redirects, the OpenAPI server URL and
+ * same-origin checks see the URL the browser used (behind the gateway:
+ * {@code /auth/...}), and the request's remote address becomes the client address
+ * {@link ClientAddressResolver} finds. From any other peer they are removed unread.
+ * Boot's own handling, which it switches on by itself on Kubernetes, Cloud Foundry and
+ * Heroku, stays off ({@code server.forward-headers-strategy: none}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -60,18 +63,23 @@ class TrustedProxyFilter extends OncePerRequestFilter {
 		String peer = request.getRemoteAddr();
 		if (this.addresses.isTrusted(peer)) {
 			String client = this.addresses.resolve(request);
-			this.apply.doFilter(request, response,
-					(forwarded, answer) -> chain.doFilter(new ClientAddressRequest((HttpServletRequest) forwarded, client), answer));
+			this.apply.doFilter(request, response, (forwarded, answer) -> chain
+				.doFilter(new ClientAddressRequest((HttpServletRequest) forwarded, client), answer));
 			return;
 		}
 		if (request.getHeader("X-Forwarded-For") != null && this.untrustedForwardSeen.compareAndSet(false, true)) {
-			logger.warn("Ignoring X-Forwarded-For from {}, which is not in gatehouse.auth.trusted-proxies (logged once): "
-					+ "if {} is your gateway or proxy, add it there, or every client behind it counts as {}", peer, peer, peer);
+			logger.warn(
+					"Ignoring X-Forwarded-For from {}, which is not in gatehouse.auth.trusted-proxies (logged once): "
+							+ "if {} is your gateway or proxy, add it there, or every client behind it counts as {}",
+					peer, peer, peer);
 		}
 		this.remove.doFilter(request, response, chain);
 	}
 
-	/** The request as the client sent it to the trusted proxy: its remote address is the client's. */
+	/**
+	 * The request as the client sent it to the trusted proxy: its remote address is the
+	 * client's.
+	 */
 	private static final class ClientAddressRequest extends HttpServletRequestWrapper {
 
 		private final String client;

@@ -11,8 +11,9 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Lets only callers with role {@code admin} reach {@code /admin/**}, before the request body is even read: an
- * anonymous caller gets 401 and a non-admin 403, never a validation error.
+ * Lets only callers with role {@code admin} reach {@code /admin/**}, before the request
+ * body is even read: an anonymous caller gets 401 and a non-admin 403, never a validation
+ * error.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminAccessInterceptor implements HandlerInterceptor, WebMvcConfigurer {

@@ -22,7 +22,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The admin API, JSON in and out; {@link AdminAccessInterceptor} lets only role {@code admin} in. */
+/**
+ * The admin API, JSON in and out; {@link AdminAccessInterceptor} lets only role
+ * {@code admin} in.
+ */
 @RestController
 @RequestMapping("/admin/users")
 @Tag(name = "admin")
@@ -53,11 +56,13 @@ class AdminUsersController {
 	UserView get(@PathVariable @Pattern(regexp = UserRequests.USERNAME) String username) {
 		return this.users.find(username)
 			.map(UserView::of)
-			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "No user named '" + username + "'"));
+			.orElseThrow(
+					() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "No user named '" + username + "'"));
 	}
 
 	@PatchMapping("/{username}")
-	@Operation(summary = "Change roles, disabled, password, email or full_name; role, password and disable changes revoke the user's tokens")
+	@Operation(
+			summary = "Change roles, disabled, password, email or full_name; role, password and disable changes revoke the user's tokens")
 	UserView update(@PathVariable @Pattern(regexp = UserRequests.USERNAME) String username,
 			@Valid @RequestBody UserRequests.UpdateUser body) {
 		return UserView.of(this.users.update(username, body.changes()));

@@ -13,10 +13,12 @@ import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
 /**
- * First start: creates the bootstrap admin ({@code GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_USERNAME} / {@code …_PASSWORD}) when
- * no user exists yet, and, in the demo profile only, the demo users. Runs once every singleton (the migrated database
- * included) exists and before the web server starts, so the first request already finds them (an
- * {@code ApplicationRunner} would run only after the server accepts requests).
+ * First start: creates the bootstrap admin
+ * ({@code GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_USERNAME} / {@code …_PASSWORD}) when no user
+ * exists yet, and, in the demo profile only, the demo users. Runs once every singleton
+ * (the migrated database included) exists and before the web server starts, so the first
+ * request already finds them (an {@code ApplicationRunner} would run only after the
+ * server accepts requests).
  */
 @Component
 class UserBootstrap implements SmartInitializingSingleton {
@@ -48,8 +50,9 @@ class UserBootstrap implements SmartInitializingSingleton {
 		if (admin.username() != null && admin.password() != null && !this.users.exists()) {
 			if (!admin.username().matches(UserRequests.USERNAME) || PasswordHasher.isTooLong(admin.password())
 					|| admin.password().length() < 8) {
-				throw new IllegalStateException("gatehouse.auth.bootstrap.admin: the username must be 1-64 of A-Z a-z 0-9 . _ @ - "
-						+ "and the password 8 characters to 72 bytes");
+				throw new IllegalStateException(
+						"gatehouse.auth.bootstrap.admin: the username must be 1-64 of A-Z a-z 0-9 . _ @ - "
+								+ "and the password 8 characters to 72 bytes");
 			}
 			this.users.create(admin.username(), admin.password(), null, "Administrator", List.of("admin", "user"));
 			logger.info("Created the bootstrap admin '{}'", admin.username());

@@ -19,10 +19,12 @@ final class UserRequests {
 	private UserRequests() {
 	}
 
-	record CreateUser(@NotBlank @Pattern(regexp = USERNAME, message = "must be 1-64 of A-Z a-z 0-9 . _ @ -") String username,
+	record CreateUser(
+			@NotBlank @Pattern(regexp = USERNAME, message = "must be 1-64 of A-Z a-z 0-9 . _ @ -") String username,
 			@NotNull @Size(min = 8, message = "must have at least 8 characters") @Utf8MaxBytes String password,
 			@Email @Size(max = 320) String email, @JsonProperty("full_name") @Size(max = 200) String fullName,
-			@NotNull @Size(max = 32) List<@NotNull @Pattern(regexp = ROLE, message = "must be a role name such as 'admin' or 'reports:read'") String> roles) {
+			@NotNull @Size(max = 32) List<@NotNull @Pattern(regexp = ROLE,
+					message = "must be a role name such as 'admin' or 'reports:read'") String> roles) {
 
 		@Override
 		public String toString() {
@@ -30,7 +32,9 @@ final class UserRequests {
 		}
 	}
 
-	record UpdateUser(@Size(max = 32) List<@NotNull @Pattern(regexp = ROLE, message = "must be a role name such as 'admin' or 'reports:read'") String> roles,
+	record UpdateUser(
+			@Size(max = 32) List<@NotNull @Pattern(regexp = ROLE,
+					message = "must be a role name such as 'admin' or 'reports:read'") String> roles,
 			Boolean disabled, @Size(min = 8, message = "must have at least 8 characters") @Utf8MaxBytes String password,
 			@Email @Size(max = 320) String email, @JsonProperty("full_name") @Size(max = 200) String fullName) {
 

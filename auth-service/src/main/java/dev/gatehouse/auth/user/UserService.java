@@ -16,7 +16,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Users: authentication, and the admin operations that revoke a user's tokens when they change who the user is. */
+/**
+ * Users: authentication, and the admin operations that revoke a user's tokens when they
+ * change who the user is.
+ */
 @Service
 public class UserService {
 
@@ -38,8 +41,8 @@ public class UserService {
 	}
 
 	/**
-	 * Checks a username and password. Exactly one password hash is checked whatever the outcome, so unknown users,
-	 * wrong passwords and disabled users take the same time.
+	 * Checks a username and password. Exactly one password hash is checked whatever the
+	 * outcome, so unknown users, wrong passwords and disabled users take the same time.
 	 */
 	public Authentication authenticate(String username, String password) {
 		User user = this.store.find(username).orElse(null);
@@ -56,13 +59,14 @@ public class UserService {
 				String upgraded = this.hasher.hash(password);
 				if (this.store.updatePasswordHash(user.username(), user.passwordHash(), upgraded)) {
 					logger.info("Upgraded the password hash of user {}", user.username());
-					user = new User(user.username(), upgraded, user.email(), user.fullName(), user.roles(), user.disabled(),
-							user.tokensNotBefore());
+					user = new User(user.username(), upgraded, user.email(), user.fullName(), user.roles(),
+							user.disabled(), user.tokensNotBefore());
 				}
 			}
 			result = new Authentication(Authentication.Outcome.OK, user);
 		}
-		this.meters.counter("gatehouse.logins", "outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT)).increment();
+		this.meters.counter("gatehouse.logins", "outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
+			.increment();
 		return result;
 	}
 
@@ -71,8 +75,9 @@ public class UserService {
 	}
 
 	/**
-	 * The user, re-read with its row locked until the caller's transaction ends, for issuing tokens: a change an admin
-	 * made before shows here, and one made from now on waits until the tokens are issued (and then revokes them).
+	 * The user, re-read with its row locked until the caller's transaction ends, for
+	 * issuing tokens: a change an admin made before shows here, and one made from now on
+	 * waits until the tokens are issued (and then revokes them).
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public Optional<User> lock(String username) {
@@ -81,7 +86,8 @@ public class UserService {
 
 	/**
 	 * {@link #lock} for the user of a successful {@link #authenticate}.
-	 * @return empty when the user was deleted or given another password since its password was checked
+	 * @return empty when the user was deleted or given another password since its
+	 * password was checked
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public Optional<User> lockAuthenticated(User authenticated) {
@@ -101,13 +107,17 @@ public class UserService {
 	public User create(String username, String password, String email, String fullName, List<String> roles) {
 		User user = new User(username, this.hasher.hash(password), email, fullName, List.copyOf(roles), false, null);
 		if (!this.store.insert(user)) {
-			throw new ApiException(HttpStatus.CONFLICT, "User exists", "A user named '" + username + "' already exists");
+			throw new ApiException(HttpStatus.CONFLICT, "User exists",
+					"A user named '" + username + "' already exists");
 		}
 		logger.info("Created user {} with roles {}", username, roles);
 		return user;
 	}
 
-	/** Applies the changes that are not null; changing roles, password or disabling revokes every earlier token. */
+	/**
+	 * Applies the changes that are not null; changing roles, password or disabling
+	 * revokes every earlier token.
+	 */
 	@Transactional
 	public User update(String username, UserChanges changes) {
 		User current = require(username);
@@ -148,10 +158,14 @@ public class UserService {
 		this.revocations.revokeUser(username, "logout everywhere");
 	}
 
-	/** The user, locked until the transaction ends: admin changes and token issues never interleave. */
+	/**
+	 * The user, locked until the transaction ends: admin changes and token issues never
+	 * interleave.
+	 */
 	private User require(String username) {
 		return this.store.findForUpdate(username)
-			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "No user named '" + username + "'"));
+			.orElseThrow(
+					() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "No user named '" + username + "'"));
 	}
 
 	private static User withNotBefore(User user, java.time.Instant notBefore) {

@@ -34,7 +34,10 @@ public class UserStore {
 		return this.jdbc.sql("select * from users where username = ?").param(username).query(ROW).optional();
 	}
 
-	/** The user's row, locked until the current transaction ends (H2 and PostgreSQL alike). */
+	/**
+	 * The user's row, locked until the current transaction ends (H2 and PostgreSQL
+	 * alike).
+	 */
 	Optional<User> findForUpdate(String username) {
 		return this.jdbc.sql("select * from users where username = ? for update").param(username).query(ROW).optional();
 	}
@@ -47,12 +50,15 @@ public class UserStore {
 		return this.jdbc.sql("select count(*) from users").query(Long.class).single();
 	}
 
-	/** @return false when the username is taken */
+	/**
+	 * @return false when the username is taken
+	 */
 	boolean insert(User user) {
 		long now = this.clock.millis();
-		int inserted = this.jdbc.sql("""
-				insert into users (username, password_hash, email, full_name, roles, disabled, tokens_not_before, created_at, updated_at)
-				select ?, ?, ?, ?, ?, ?, ?, ?, ? where not exists (select 1 from users where username = ?)""")
+		int inserted = this.jdbc
+			.sql("""
+					insert into users (username, password_hash, email, full_name, roles, disabled, tokens_not_before, created_at, updated_at)
+					select ?, ?, ?, ?, ?, ?, ?, ?, ? where not exists (select 1 from users where username = ?)""")
 			.params(user.username(), user.passwordHash(), user.email(), user.fullName(), joinRoles(user.roles()),
 					user.disabled(), epochSeconds(user.tokensNotBefore()), now, now, user.username())
 			.update();
@@ -60,17 +66,21 @@ public class UserStore {
 	}
 
 	void update(User user) {
-		this.jdbc.sql("""
-				update users set password_hash = ?, email = ?, full_name = ?, roles = ?, disabled = ?, tokens_not_before = ?, updated_at = ?
-				where username = ?""")
+		this.jdbc
+			.sql("""
+					update users set password_hash = ?, email = ?, full_name = ?, roles = ?, disabled = ?, tokens_not_before = ?, updated_at = ?
+					where username = ?""")
 			.params(user.passwordHash(), user.email(), user.fullName(), joinRoles(user.roles()), user.disabled(),
 					epochSeconds(user.tokensNotBefore()), this.clock.millis(), user.username())
 			.update();
 	}
 
-	/** @return false when the hash was changed meanwhile */
+	/**
+	 * @return false when the hash was changed meanwhile
+	 */
 	boolean updatePasswordHash(String username, String expectedOldHash, String newHash) {
-		return this.jdbc.sql("update users set password_hash = ?, updated_at = ? where username = ? and password_hash = ?")
+		return this.jdbc
+			.sql("update users set password_hash = ?, updated_at = ? where username = ? and password_hash = ?")
 			.params(newHash, this.clock.millis(), username, expectedOldHash)
 			.update() == 1;
 	}

@@ -45,7 +45,9 @@ class KeysEndpointsTests extends MockMvcTestSupport {
 
 	@Test
 	void swaggerUiAndOpenApiAreServed() throws Exception {
-		this.mvc.perform(get("/v3/api-docs")).andExpect(status().isOk()).andExpect(jsonPath("$.paths['/token']").exists());
+		this.mvc.perform(get("/v3/api-docs"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.paths['/token']").exists());
 		this.mvc.perform(get("/docs")).andExpect(status().is3xxRedirection());
 	}
 

@@ -52,7 +52,8 @@ class SigningKeysConfigurationTests {
 				SigningKeys keys = context.getBean(SigningKeys.class);
 				assertThat(keys.all()).hasSize(3);
 				assertThat(keys.all()).filteredOn(SigningKey::canSign).containsExactly(keys.active());
-				assertThat(keys.all()).extracting((key) -> key.algorithm().getId()).containsExactly("RS256", "RS256", "ES256");
+				assertThat(keys.all()).extracting((key) -> key.algorithm().getId())
+					.containsExactly("RS256", "RS256", "ES256");
 				assertThat(keys.find("../../etc/passwd")).isNull();
 			});
 	}
@@ -68,39 +69,45 @@ class SigningKeysConfigurationTests {
 
 	@Test
 	void aKeyThatDoesNotFitTheAlgorithmIsRefused() {
-		this.runner.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-rsa.pem",
-				"gatehouse.auth.signing.algorithm=ES256")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("ES256"));
+		this.runner
+			.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-rsa.pem",
+					"gatehouse.auth.signing.algorithm=ES256")
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("ES256"));
 	}
 
 	@Test
 	void anEcKeySignsEs256() {
-		this.runner.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-ec.pem",
-				"gatehouse.auth.signing.algorithm=ES256")
-			.run((context) -> assertThat(context.getBean(SigningKeys.class).active().algorithm().getId()).isEqualTo("ES256"));
+		this.runner
+			.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-ec.pem",
+					"gatehouse.auth.signing.algorithm=ES256")
+			.run((context) -> assertThat(context.getBean(SigningKeys.class).active().algorithm().getId())
+				.isEqualTo("ES256"));
 	}
 
 	@Test
 	void aMissingOrGarbageKeyFileIsNamed() throws Exception {
 		Path garbage = Files.writeString(this.dir.resolve("garbage.pem"), "not a key");
 		this.runner.withPropertyValues("gatehouse.auth.signing.key-file=" + garbage)
-			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("garbage.pem"));
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("garbage.pem"));
 		this.runner.withPropertyValues("gatehouse.auth.signing.key-file=" + this.dir.resolve("missing.pem"))
-			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("missing.pem"));
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("missing.pem"));
 	}
 
 	@Test
 	void anUnknownAlgorithmOrMalformedDurationStopsStartupNamingTheKey() {
-		this.runner.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-rsa.pem",
-				"gatehouse.auth.signing.algorithm=none")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.hasMessageContaining("gatehouse.auth"));
-		this.runner.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-rsa.pem",
-				"gatehouse.auth.access-token-ttl=fifteen minutes")
+		this.runner
+			.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-rsa.pem",
+					"gatehouse.auth.signing.algorithm=none")
+			.run((context) -> assertThat(context).hasFailed().getFailure().hasMessageContaining("gatehouse.auth"));
+		this.runner
+			.withPropertyValues("gatehouse.auth.signing.key-file=src/test/resources/keys/test-rsa.pem",
+					"gatehouse.auth.access-token-ttl=fifteen minutes")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.hasStackTraceContaining("Failed to bind properties under 'gatehouse.auth.access-token-ttl'"));

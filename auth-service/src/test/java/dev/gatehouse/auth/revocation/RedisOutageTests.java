@@ -31,8 +31,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Redis is configured but not running: logins and revocations work, the service enforces the revocation itself, and
- * the outbox keeps it until a Redis server appears on that port, then publishes it without a restart.
+ * Redis is configured but not running: logins and revocations work, the service enforces
+ * the revocation itself, and the outbox keeps it until a Redis server appears on that
+ * port, then publishes it without a restart.
  */
 @SpringBootTest(properties = "gatehouse.auth.revocation-retry-interval=1h")
 @AutoConfigureMockMvc
@@ -73,9 +74,14 @@ class RedisOutageTests {
 	@Test
 	void aRevocationMadeWhileRedisIsDownIsEnforcedAtOnceAndPublishedWhenRedisComesUp() throws Exception {
 		String user = this.users.create("outage-" + PORT, "user");
-		String body = this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("username", user).param("password", TestUsers.PASSWORD))
-			.andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+		String body = this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
 		String accessToken = JsonPath.read(body, "$.access_token");
 		this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", accessToken))
 			.andExpect(status().isOk());
@@ -84,7 +90,12 @@ class RedisOutageTests {
 		assertThat(this.relay.flush()).isZero();
 		assertThat(this.outbox.size()).isGreaterThanOrEqualTo(1);
 
-		redis = RedisServer.newRedisServer().bind("127.0.0.1").port(PORT).setting("save \"\"").setting("appendonly no").build();
+		redis = RedisServer.newRedisServer()
+			.bind("127.0.0.1")
+			.port(PORT)
+			.setting("save \"\"")
+			.setting("appendonly no")
+			.build();
 		redis.start();
 		long published = 0;
 		for (int attempt = 0; attempt < 50 && this.outbox.size() > 0; attempt++) {
@@ -92,7 +103,8 @@ class RedisOutageTests {
 		}
 		assertThat(published).isGreaterThanOrEqualTo(1);
 		assertThat(this.outbox.size()).isZero();
-		String jti = JsonPath.read(new String(java.util.Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])), "$.jti");
+		String jti = JsonPath.read(new String(java.util.Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])),
+				"$.jti");
 		LettuceConnectionFactory connections = new LettuceConnectionFactory("127.0.0.1", PORT);
 		connections.afterPropertiesSet();
 		connections.start();

@@ -16,14 +16,16 @@ class RedisRevocationPublisherTests {
 	void aUserRevocationIsKeyedByIssuerAndSubject() {
 		RevocationEvent event = new RevocationEvent(RevocationEvent.Kind.USER, "https://auth.example.com", "alice",
 				1767224701, LATER);
-		assertThat(RedisRevocationPublisher.key(event)).isEqualTo("gatehouse:revoked:user:https%3A%2F%2Fauth.example.com:alice");
-		assertThat(RedisRevocationPublisher.message(event)).isEqualTo("user https%3A%2F%2Fauth.example.com:alice 1767224701");
+		assertThat(RedisRevocationPublisher.key(event))
+			.isEqualTo("gatehouse:revoked:user:https%3A%2F%2Fauth.example.com:alice");
+		assertThat(RedisRevocationPublisher.message(event))
+			.isEqualTo("user https%3A%2F%2Fauth.example.com:alice 1767224701");
 	}
 
 	@Test
 	void issuerAndSubjectAreEncodedSoThePairReadsBackUnambiguously() {
-		RevocationEvent event = new RevocationEvent(RevocationEvent.Kind.USER, "https://a.example:8443/x y", "c:d e+f%", 1,
-				LATER);
+		RevocationEvent event = new RevocationEvent(RevocationEvent.Kind.USER, "https://a.example:8443/x y", "c:d e+f%",
+				1, LATER);
 		String subject = RedisRevocationPublisher.subject(event);
 		assertThat(subject).doesNotContain(" ").containsOnlyOnce(":");
 		String[] parts = subject.split(":");
@@ -34,10 +36,12 @@ class RedisRevocationPublisherTests {
 
 	@Test
 	void tokenAndSessionRevocationsKeepTheirKeys() {
-		assertThat(RedisRevocationPublisher.key(new RevocationEvent(RevocationEvent.Kind.JTI, "https://auth.example.com",
-				"6f1c", 1767225600, LATER))).isEqualTo("gatehouse:revoked:jti:6f1c");
-		assertThat(RedisRevocationPublisher.message(new RevocationEvent(RevocationEvent.Kind.SID, "https://auth.example.com",
-				"s-1", 1767225600, LATER))).isEqualTo("sid s-1 1767225600");
+		assertThat(RedisRevocationPublisher
+			.key(new RevocationEvent(RevocationEvent.Kind.JTI, "https://auth.example.com", "6f1c", 1767225600, LATER)))
+			.isEqualTo("gatehouse:revoked:jti:6f1c");
+		assertThat(RedisRevocationPublisher.message(
+				new RevocationEvent(RevocationEvent.Kind.SID, "https://auth.example.com", "s-1", 1767225600, LATER)))
+			.isEqualTo("sid s-1 1767225600");
 	}
 
 }

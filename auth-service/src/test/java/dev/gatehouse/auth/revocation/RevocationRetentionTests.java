@@ -25,9 +25,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Revocations outlive the tokens they concern by the gateways' clock skew plus a margin (default 60 s + 60 s), in
- * Redis and in the denylist, and user revocations are keyed by issuer and subject. The clock is moved, never waited
- * for; Redis TTLs are read right after writing.
+ * Revocations outlive the tokens they concern by the gateways' clock skew plus a margin
+ * (default 60 s + 60 s), in Redis and in the denylist, and user revocations are keyed by
+ * issuer and subject. The clock is moved, never waited for; Redis TTLs are read right
+ * after writing.
  */
 class RevocationRetentionTests extends MockMvcTestSupport {
 
@@ -60,7 +61,10 @@ class RevocationRetentionTests extends MockMvcTestSupport {
 		registry.add("gatehouse.auth.revocation-retry-interval", () -> "1h");
 	}
 
-	/** Flushes until the outbox is empty (a flush finds nothing to do while the relay's own one runs). */
+	/**
+	 * Flushes until the outbox is empty (a flush finds nothing to do while the relay's
+	 * own one runs).
+	 */
 	private void publishAll() {
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			this.relay.flush();
@@ -69,7 +73,8 @@ class RevocationRetentionTests extends MockMvcTestSupport {
 	}
 
 	private static String claim(String accessToken, String name) {
-		return JsonPath.read(new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])), "$." + name).toString();
+		return JsonPath.read(new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])), "$." + name)
+			.toString();
 	}
 
 	@Test
@@ -110,16 +115,19 @@ class RevocationRetentionTests extends MockMvcTestSupport {
 	void aUserRevocationIsKeyedByIssuerAndSubjectAndOutlivesEveryTokenIssuedBeforeIt() throws Exception {
 		String user = this.users.create(uniqueName("all"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/logout").param("everywhere", "true")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.get("access_token")))
+		this.mvc
+			.perform(post("/logout").param("everywhere", "true")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.get("access_token")))
 			.andExpect(status().isNoContent());
 		publishAll();
 		String key = "gatehouse:revoked:user:" + ISSUER + ":" + user;
 		long notBefore = Long.parseLong(this.redis.opsForValue().get(key));
 		long now = this.clock.instant().getEpochSecond();
 		assertThat(notBefore).isEqualTo(now + 1);
-		// the last token dated before notBefore expires by notBefore + TTL; gateways accept it RETENTION longer
-		assertThat(this.redis.getExpire(key)).isBetween(ACCESS_TOKEN_TTL + RETENTION - 5, ACCESS_TOKEN_TTL + RETENTION + 1);
+		// the last token dated before notBefore expires by notBefore + TTL; gateways
+		// accept it RETENTION longer
+		assertThat(this.redis.getExpire(key)).isBetween(ACCESS_TOKEN_TTL + RETENTION - 5,
+				ACCESS_TOKEN_TTL + RETENTION + 1);
 		assertThat(this.redis.hasKey("gatehouse:revoked:user:" + user)).as("no key without the issuer").isFalse();
 	}
 
@@ -128,22 +136,25 @@ class RevocationRetentionTests extends MockMvcTestSupport {
 		String user = this.users.create(uniqueName("sid"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
 		String sid = claim((String) tokens.get("access_token"), "sid");
-		this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("token", (String) tokens.get("refresh_token")))
+		this.mvc
+			.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("token", (String) tokens.get("refresh_token")))
 			.andExpect(status().isOk());
 		publishAll();
 		String key = "gatehouse:revoked:sid:" + sid;
 		long lastExpiry = Long.parseLong(this.redis.opsForValue().get(key));
 		long now = this.clock.instant().getEpochSecond();
 		assertThat(lastExpiry).isBetween(now + ACCESS_TOKEN_TTL, now + ACCESS_TOKEN_TTL + 1);
-		assertThat(this.redis.getExpire(key)).isBetween(ACCESS_TOKEN_TTL + RETENTION - 5, ACCESS_TOKEN_TTL + RETENTION + 1);
+		assertThat(this.redis.getExpire(key)).isBetween(ACCESS_TOKEN_TTL + RETENTION - 5,
+				ACCESS_TOKEN_TTL + RETENTION + 1);
 	}
 
 	@Test
 	void anOutboxRowQueuedBeforeTheIssuerColumnIsPublishedUnderTheConfiguredIssuer() {
 		String user = uniqueName("legacy");
 		long now = this.clock.millis();
-		this.jdbc.sql("insert into revocation_outbox (kind, subject, val, expires_at, created_at) values ('user', ?, ?, ?, ?)")
+		this.jdbc.sql(
+				"insert into revocation_outbox (kind, subject, val, expires_at, created_at) values ('user', ?, ?, ?, ?)")
 			.params(user, now / 1000 + 1, now + 600_000, now)
 			.update();
 		publishAll();
@@ -151,7 +162,10 @@ class RevocationRetentionTests extends MockMvcTestSupport {
 	}
 
 	private boolean denylisted(String jti) {
-		return this.jdbc.sql("select count(*) from revoked_access_tokens where jti = ?").param(jti).query(Long.class).single() > 0;
+		return this.jdbc.sql("select count(*) from revoked_access_tokens where jti = ?")
+			.param(jti)
+			.query(Long.class)
+			.single() > 0;
 	}
 
 }

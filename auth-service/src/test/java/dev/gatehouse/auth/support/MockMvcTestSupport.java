@@ -22,8 +22,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The whole auth-service in a mock servlet environment on one shared context: a real database (H2, or PostgreSQL on
- * request), the test signing key, a clock the tests move. Each test makes users of its own.
+ * The whole auth-service in a mock servlet environment on one shared context: a real
+ * database (H2, or PostgreSQL on request), the test signing key, a clock the tests move.
+ * Each test makes users of its own.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -56,17 +57,23 @@ public abstract class MockMvcTestSupport {
 	}
 
 	protected Map<String, Object> login(String username, String password) throws Exception {
-		MvcResult result = this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password")
-			.param("username", username)
-			.param("password", password)).andExpect(status().isOk()).andReturn();
+		MvcResult result = this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", username)
+				.param("password", password))
+			.andExpect(status().isOk())
+			.andReturn();
 		return JsonPath.read(result.getResponse().getContentAsString(), "$");
 	}
 
 	protected Map<String, Object> refresh(String refreshToken) throws Exception {
-		MvcResult result = this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token")
-			.param("refresh_token", refreshToken)).andExpect(status().isOk()).andReturn();
+		MvcResult result = this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", refreshToken))
+			.andExpect(status().isOk())
+			.andReturn();
 		return JsonPath.read(result.getResponse().getContentAsString(), "$");
 	}
 

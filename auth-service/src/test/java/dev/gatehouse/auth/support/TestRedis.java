@@ -7,8 +7,9 @@ import java.net.ServerSocket;
 import redis.embedded.RedisServer;
 
 /**
- * A real Redis server for tests: an embedded {@code redis-server} process on a free port, started once per JVM, or the
- * local server on 127.0.0.1:6379 when {@code -Dgatehouse.test.redis=local}.
+ * A real Redis server for tests: an embedded {@code redis-server} process on a free port,
+ * started once per JVM, or the local server on 127.0.0.1:6379 when
+ * {@code -Dgatehouse.test.redis=local}.
  */
 public final class TestRedis {
 
@@ -28,7 +29,12 @@ public final class TestRedis {
 		if (server == null) {
 			try {
 				port = freePort();
-				server = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").build();
+				server = RedisServer.newRedisServer()
+					.bind("127.0.0.1")
+					.port(port)
+					.setting("save \"\"")
+					.setting("appendonly no")
+					.build();
 				server.start();
 				Runtime.getRuntime().addShutdownHook(new Thread(TestRedis::stop));
 			}

@@ -24,8 +24,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The refresh cookie is spent only by browser-mode requests ({@code X-Token-Delivery: cookie}) from an allowed
- * origin, and what they get back never carries a refresh token a script could read.
+ * The refresh cookie is spent only by browser-mode requests
+ * ({@code X-Token-Delivery: cookie}) from an allowed origin, and what they get back never
+ * carries a refresh token a script could read.
  */
 class BrowserModeTests extends MockMvcTestSupport {
 
@@ -70,8 +71,10 @@ class BrowserModeTests extends MockMvcTestSupport {
 	void aRefreshCarryingBothTheCookieAndABodyTokenIsRefused() throws Exception {
 		String token = refreshTokenOf(this.users.create(uniqueName("dee"), "user"));
 		for (String delivery : new String[] { "cookie", "body" }) {
-			this.mvc.perform(cookieRefresh(token).param("refresh_token", token)
-				.header(HttpHeaders.ORIGIN, ORIGIN).header("X-Token-Delivery", delivery))
+			this.mvc
+				.perform(cookieRefresh(token).param("refresh_token", token)
+					.header(HttpHeaders.ORIGIN, ORIGIN)
+					.header("X-Token-Delivery", delivery))
 				.andExpect(status().isBadRequest())
 				.andExpect(jsonPath("$.error").value("invalid_request"))
 				.andExpect(jsonPath("$.refresh_token").doesNotExist());
@@ -82,12 +85,14 @@ class BrowserModeTests extends MockMvcTestSupport {
 	void aCookieOnlyLogoutWithoutTheDeliveryHeaderIsRefusedAndEndsNothing() throws Exception {
 		String user = this.users.create(uniqueName("eli"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
-			.header(HttpHeaders.ORIGIN, ORIGIN))
+		this.mvc
+			.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
+				.header(HttpHeaders.ORIGIN, ORIGIN))
 			.andExpect(status().isForbidden())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
-		this.mvc.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
-			.header("X-Token-Delivery", "cookie"))
+		this.mvc
+			.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
+				.header("X-Token-Delivery", "cookie"))
 			.andExpect(status().isForbidden());
 		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isOk());
 	}
@@ -96,20 +101,25 @@ class BrowserModeTests extends MockMvcTestSupport {
 	void aBearerLogoutWithoutTheDeliveryHeaderEndsTheBearersSessionAndClearsTheCookie() throws Exception {
 		String user = this.users.create(uniqueName("fin"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/logout").header(HttpHeaders.AUTHORIZATION, bearer(tokens))
-			.cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token"))))
+		this.mvc
+			.perform(post("/logout").header(HttpHeaders.AUTHORIZATION, bearer(tokens))
+				.cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token"))))
 			.andExpect(status().isNoContent())
 			.andExpect(header().string(HttpHeaders.SET_COOKIE, containsString("Max-Age=0")));
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
+			.andExpect(status().isUnauthorized());
 	}
 
 	@Test
 	void withoutConfiguredOriginsOnlyTheServicesOwnOriginMaySpendTheCookie() {
 		RefreshCookie cookie = new RefreshCookie(TestProperties.withTrustedProxies(), Clock.systemUTC());
 		assertThat(cookie.spend(browserRequest("https://auth.example"))).isEqualTo("token");
-		assertThatExceptionOfType(OAuthException.class).isThrownBy(() -> cookie.spend(browserRequest("https://evil.example")));
-		assertThatExceptionOfType(OAuthException.class).isThrownBy(() -> cookie.spend(browserRequest("http://auth.example")));
-		assertThatExceptionOfType(OAuthException.class).isThrownBy(() -> cookie.spend(browserRequest("https://auth.example:8443")));
+		assertThatExceptionOfType(OAuthException.class)
+			.isThrownBy(() -> cookie.spend(browserRequest("https://evil.example")));
+		assertThatExceptionOfType(OAuthException.class)
+			.isThrownBy(() -> cookie.spend(browserRequest("http://auth.example")));
+		assertThatExceptionOfType(OAuthException.class)
+			.isThrownBy(() -> cookie.spend(browserRequest("https://auth.example:8443")));
 		assertThatExceptionOfType(OAuthException.class).isThrownBy(() -> cookie.spend(browserRequest(null)));
 	}
 

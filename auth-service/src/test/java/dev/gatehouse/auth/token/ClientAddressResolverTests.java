@@ -35,7 +35,8 @@ class ClientAddressResolverTests {
 
 	@Test
 	void forwardedForBehindAnIPv6ProxyIsWalkedLikeIPv4() {
-		ClientAddressResolver resolver = new ClientAddressResolver(TestProperties.withTrustedProxies("2001:db8:1::/48", "::1"));
+		ClientAddressResolver resolver = new ClientAddressResolver(
+				TestProperties.withTrustedProxies("2001:db8:1::/48", "::1"));
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setRemoteAddr("0:0:0:0:0:0:0:1");
 		request.addHeader("X-Forwarded-For", "6.6.6.6, 2001:db8:ffff::9, 2001:db8:1::7");

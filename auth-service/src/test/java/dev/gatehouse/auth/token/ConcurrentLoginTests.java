@@ -39,8 +39,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Logins racing each other and racing admin changes, made deterministic by holding a login right after its password
- * check (a spy on {@link UserService#authenticate}).
+ * Logins racing each other and racing admin changes, made deterministic by holding a
+ * login right after its password check (a spy on {@link UserService#authenticate}).
  */
 class ConcurrentLoginTests extends MockMvcTestSupport {
 
@@ -106,7 +106,10 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 		afterThePasswordCheckOf(user, (name) -> this.userService.update(name,
 				new UserService.UserChanges(List.of("user"), null, null, null, null)));
 		String accessToken = JsonPath.read(this.mvc.perform(passwordGrant(user, TestUsers.PASSWORD))
-			.andExpect(status().isOk()).andReturn().getResponse().getContentAsString(), "$.access_token");
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString(), "$.access_token");
 		assertThat(JsonPath.<List<String>>read(payload(accessToken), "$.roles")).containsExactly("user");
 		this.mvc.perform(get("/admin/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken))
 			.andExpect(status().isForbidden());
@@ -119,7 +122,8 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 		CountDownLatch commit = new CountDownLatch(1);
 		ExecutorService admin = Executors.newSingleThreadExecutor();
 		try {
-			// the demotion locks the user's row and holds it, uncommitted, until the login is blocked on it
+			// the demotion locks the user's row and holds it, uncommitted, until the
+			// login is blocked on it
 			Future<?> demotion = admin.submit(() -> this.transaction.executeWithoutResult((status) -> {
 				this.userService.update(user, new UserService.UserChanges(List.of("user"), null, null, null, null));
 				demoted.countDown();
@@ -133,7 +137,8 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 			assertThat(demoted.await(30, TimeUnit.SECONDS)).isTrue();
 			Thread login = Thread.currentThread();
 			Thread committer = new Thread(() -> {
-				// commit once the login waits for the row lock (it has read the old roles without waiting by then)
+				// commit once the login waits for the row lock (it has read the old roles
+				// without waiting by then)
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 				while (login.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
 					java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
@@ -142,7 +147,10 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 			});
 			committer.start();
 			String accessToken = JsonPath.read(this.mvc.perform(passwordGrant(user, TestUsers.PASSWORD))
-				.andExpect(status().isOk()).andReturn().getResponse().getContentAsString(), "$.access_token");
+				.andExpect(status().isOk())
+				.andReturn()
+				.getResponse()
+				.getContentAsString(), "$.access_token");
 			demotion.get(30, TimeUnit.SECONDS);
 			assertThat(JsonPath.<List<String>>read(payload(accessToken), "$.roles")).containsExactly("user");
 		}
@@ -155,8 +163,8 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 	@Test
 	void aLoginThatReadTheUserBeforeItWasDisabledIssuesNothing() throws Exception {
 		String user = this.users.create(uniqueName("xia"), "user");
-		afterThePasswordCheckOf(user, (name) -> this.userService.update(name,
-				new UserService.UserChanges(null, true, null, null, null)));
+		afterThePasswordCheckOf(user,
+				(name) -> this.userService.update(name, new UserService.UserChanges(null, true, null, null, null)));
 		this.mvc.perform(passwordGrant(user, TestUsers.PASSWORD))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error_description").value("Inactive user"))
@@ -184,21 +192,27 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 			.andExpect(status().isServiceUnavailable())
 			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"))
 			.andExpect(jsonPath("$.error").value("temporarily_unavailable"));
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.header(HttpHeaders.AUTHORIZATION, TokenEndpointTests.basic("reports-service", "reports-secret"))
-			.param("grant_type", "client_credentials"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.header(HttpHeaders.AUTHORIZATION, TokenEndpointTests.basic("reports-service", "reports-secret"))
+				.param("grant_type", "client_credentials"))
 			.andExpect(status().isServiceUnavailable())
 			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"))
 			.andExpect(jsonPath("$.error").value("temporarily_unavailable"));
-		this.mvc.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + adminToken)
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"" + uniqueName("new") + "\",\"password\":\"long enough\",\"roles\":[\"user\"]}"))
+		this.mvc
+			.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + adminToken)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"" + uniqueName("new")
+						+ "\",\"password\":\"long enough\",\"roles\":[\"user\"]}"))
 			.andExpect(status().isServiceUnavailable())
 			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "1"))
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
 	}
 
-	/** Runs the change right after the user's password was checked, then lets the clock pass the revocation's second. */
+	/**
+	 * Runs the change right after the user's password was checked, then lets the clock
+	 * pass the revocation's second.
+	 */
 	private void afterThePasswordCheckOf(String user, Consumer<String> change) {
 		doAnswer((invocation) -> {
 			Object result = invocation.callRealMethod();
@@ -216,7 +230,8 @@ class ConcurrentLoginTests extends MockMvcTestSupport {
 	}
 
 	private static String payload(String jwt) {
-		return new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+		return new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+				java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 }

@@ -23,13 +23,16 @@ import org.springframework.http.HttpStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Attempts are reserved before the password check: the limit holds for concurrent attempts too. */
+/**
+ * Attempts are reserved before the password check: the limit holds for concurrent
+ * attempts too.
+ */
 class LoginThrottleTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
-	private final LoginThrottle throttle = new LoginThrottle("login", "Too many", new AuthProperties.Throttle(5, Duration.ofSeconds(60)),
-			this.clock, null, new SimpleMeterRegistry());
+	private final LoginThrottle throttle = new LoginThrottle("login", "Too many",
+			new AuthProperties.Throttle(5, Duration.ofSeconds(60)), this.clock, null, new SimpleMeterRegistry());
 
 	@Test
 	void concurrentAttemptsReserveAtMostMaxFailuresChecks() throws Exception {
@@ -76,7 +79,10 @@ class LoginThrottleTests {
 		assertThatExceptionOfType(OAuthException.class).isThrownBy(() -> this.throttle.reserve("cid", "203.0.113.3"));
 	}
 
-	/** Starts the calls at once; each reservation is held (never closed). @return how many were granted */
+	/**
+	 * Starts the calls at once; each reservation is held (never closed). @return how many
+	 * were granted
+	 */
 	static int reserveConcurrently(int attempts, Callable<LoginThrottle.Attempt> reserve) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(attempts);
 		CountDownLatch go = new CountDownLatch(1);

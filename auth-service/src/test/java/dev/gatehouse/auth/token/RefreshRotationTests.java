@@ -41,9 +41,13 @@ class RefreshRotationTests extends MockMvcTestSupport {
 		String refreshToken = (String) login(user, TestUsers.PASSWORD).get("refresh_token");
 		assertThat(refreshToken).hasSize(43);
 		long plain = this.jdbc.sql("select count(*) from refresh_tokens where token_hash = ? or successor = ?")
-			.params(refreshToken, refreshToken).query(Long.class).single();
+			.params(refreshToken, refreshToken)
+			.query(Long.class)
+			.single();
 		long hashed = this.jdbc.sql("select count(*) from refresh_tokens where token_hash = ?")
-			.param(RefreshTokens.hash(refreshToken)).query(Long.class).single();
+			.param(RefreshTokens.hash(refreshToken))
+			.query(Long.class)
+			.single();
 		assertThat(plain).isZero();
 		assertThat(hashed).isOne();
 	}
@@ -65,13 +69,17 @@ class RefreshRotationTests extends MockMvcTestSupport {
 		String original = (String) login(user, TestUsers.PASSWORD).get("refresh_token");
 		Map<String, Object> legit = refresh(original);
 		this.clock.advance(Duration.ofSeconds(3));
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", original))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", original))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_grant"));
 		// the legitimate holder's newer tokens are dead too
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", (String) legit.get("refresh_token")))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", (String) legit.get("refresh_token")))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_grant"));
 		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(legit)))
@@ -86,8 +94,10 @@ class RefreshRotationTests extends MockMvcTestSupport {
 		String user = this.users.create(uniqueName("eli"), "user");
 		String token = (String) login(user, TestUsers.PASSWORD).get("refresh_token");
 		this.clock.advance(Duration.ofDays(7).plusSeconds(1));
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", token))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", token))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_grant"));
 	}
@@ -96,8 +106,11 @@ class RefreshRotationTests extends MockMvcTestSupport {
 	void refreshFromAnotherClientIsRefused() throws Exception {
 		String user = this.users.create(uniqueName("flo"), "user");
 		String token = (String) login(user, TestUsers.PASSWORD).get("refresh_token");
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", token).param("client_id", "other-web"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", token)
+				.param("client_id", "other-web"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_grant"));
 		refresh(token);
@@ -106,8 +119,10 @@ class RefreshRotationTests extends MockMvcTestSupport {
 	@Test
 	void garbageRefreshTokenIsInvalidGrant() throws Exception {
 		for (String garbage : new String[] { "x", "a".repeat(43), "'; drop table users; --", "%00".repeat(20) }) {
-			this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.param("grant_type", "refresh_token").param("refresh_token", garbage))
+			this.mvc
+				.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+					.param("grant_type", "refresh_token")
+					.param("refresh_token", garbage))
 				.andExpect(status().isBadRequest())
 				.andExpect(jsonPath("$.error").value("invalid_grant"));
 		}
@@ -118,12 +133,16 @@ class RefreshRotationTests extends MockMvcTestSupport {
 		String admin = this.users.create(uniqueName("root"), "admin");
 		String user = this.users.create(uniqueName("gil"), "user");
 		String token = (String) login(user, TestUsers.PASSWORD).get("refresh_token");
-		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/admin/users/" + user)
-			.header(HttpHeaders.AUTHORIZATION, bearer(login(admin, TestUsers.PASSWORD)))
-			.contentType(MediaType.APPLICATION_JSON).content("{\"disabled\":true}"))
+		this.mvc
+			.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/admin/users/" + user)
+				.header(HttpHeaders.AUTHORIZATION, bearer(login(admin, TestUsers.PASSWORD)))
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"disabled\":true}"))
 			.andExpect(status().isOk());
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", token))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", token))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_grant"));
 	}

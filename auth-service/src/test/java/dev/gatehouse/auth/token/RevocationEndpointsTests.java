@@ -42,12 +42,17 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 	void revokingARefreshTokenRevokesItsFamily() throws Exception {
 		String user = this.users.create(uniqueName("ada"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("token", (String) tokens.get("refresh_token")).param("token_type_hint", "refresh_token"))
+		this.mvc
+			.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("token", (String) tokens.get("refresh_token"))
+				.param("token_type_hint", "refresh_token"))
 			.andExpect(status().isOk());
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isUnauthorized());
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", (String) tokens.get("refresh_token")))
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
+			.andExpect(status().isUnauthorized());
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", (String) tokens.get("refresh_token")))
 			.andExpect(status().isBadRequest());
 	}
 
@@ -55,19 +60,22 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 	void revokingAnAccessTokenDenylistsItOnly() throws Exception {
 		String user = this.users.create(uniqueName("bo"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("token", (String) tokens.get("access_token")))
+		this.mvc
+			.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("token", (String) tokens.get("access_token")))
 			.andExpect(status().isOk());
 		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
 			.andExpect(status().isUnauthorized())
 			.andExpect(header().string(HttpHeaders.WWW_AUTHENTICATE, containsString("error=\"invalid_token\"")));
 		Map<String, Object> refreshed = refresh((String) tokens.get("refresh_token"));
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(refreshed))).andExpect(status().isOk());
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(refreshed)))
+			.andExpect(status().isOk());
 	}
 
 	@Test
 	void revokingAnUnknownTokenIsStill200() throws Exception {
-		this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", "not-a-token"))
+		this.mvc
+			.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", "not-a-token"))
 			.andExpect(status().isOk())
 			.andExpect(content().string(""));
 	}
@@ -83,8 +91,10 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 	void anotherClientCannotRevokeSomeoneElsesToken() throws Exception {
 		String user = this.users.create(uniqueName("cy"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("token", (String) tokens.get("refresh_token")).param("client_id", "other-web"))
+		this.mvc
+			.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("token", (String) tokens.get("refresh_token"))
+				.param("client_id", "other-web"))
 			.andExpect(status().isOk());
 		refresh((String) tokens.get("refresh_token"));
 	}
@@ -97,9 +107,12 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 			.andExpect(status().isNoContent())
 			.andExpect(header().string(HttpHeaders.SET_COOKIE, containsString("refresh_token=;")))
 			.andExpect(header().string(HttpHeaders.SET_COOKIE, containsString("Max-Age=0")));
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isUnauthorized());
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", (String) tokens.get("refresh_token")))
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
+			.andExpect(status().isUnauthorized());
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", (String) tokens.get("refresh_token")))
 			.andExpect(status().isBadRequest());
 	}
 
@@ -107,18 +120,23 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 	void logoutWithOnlyTheRefreshCookieWorks() throws Exception {
 		String user = this.users.create(uniqueName("ed"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
-			.header("X-Token-Delivery", "cookie").header(HttpHeaders.ORIGIN, "https://app.example"))
+		this.mvc
+			.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
+				.header("X-Token-Delivery", "cookie")
+				.header(HttpHeaders.ORIGIN, "https://app.example"))
 			.andExpect(status().isNoContent());
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
+			.andExpect(status().isUnauthorized());
 	}
 
 	@Test
 	void cookieLogoutFromAForeignOriginIsAForbiddenProblem() throws Exception {
 		String user = this.users.create(uniqueName("eo"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
-			.header("X-Token-Delivery", "cookie").header(HttpHeaders.ORIGIN, "https://evil.example"))
+		this.mvc
+			.perform(post("/logout").cookie(new Cookie("refresh_token", (String) tokens.get("refresh_token")))
+				.header("X-Token-Delivery", "cookie")
+				.header(HttpHeaders.ORIGIN, "https://evil.example"))
 			.andExpect(status().isForbidden())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
 		refresh((String) tokens.get("refresh_token"));
@@ -131,9 +149,12 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 		Map<String, Object> phone = login(user, TestUsers.PASSWORD);
 		this.mvc.perform(post("/logout").param("everywhere", "true").header(HttpHeaders.AUTHORIZATION, bearer(laptop)))
 			.andExpect(status().isNoContent());
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(phone))).andExpect(status().isUnauthorized());
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", (String) phone.get("refresh_token")))
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(phone)))
+			.andExpect(status().isUnauthorized());
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", (String) phone.get("refresh_token")))
 			.andExpect(status().isBadRequest());
 		// a new login right away (same second) works
 		Map<String, Object> again = login(user, TestUsers.PASSWORD);
@@ -163,8 +184,10 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 		String accessToken = (String) login(user, TestUsers.PASSWORD).get("access_token");
 		assertThat(revokeConcurrently(accessToken)).containsOnly(200);
 		String jti = JsonPath.read(new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])), "$.jti");
-		assertThat(this.jdbc.sql("select count(*) from revoked_access_tokens where jti = ?").param(jti).query(Long.class).single())
-			.isEqualTo(1);
+		assertThat(this.jdbc.sql("select count(*) from revoked_access_tokens where jti = ?")
+			.param(jti)
+			.query(Long.class)
+			.single()).isEqualTo(1);
 		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken))
 			.andExpect(status().isUnauthorized());
 	}
@@ -175,9 +198,13 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
 		assertThat(revokeConcurrently((String) tokens.get("refresh_token"))).containsOnly(200);
 		assertThat(this.jdbc.sql("select count(*) from refresh_families where username = ? and revoked_at is not null")
-			.param(user).query(Long.class).single()).isEqualTo(1);
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", (String) tokens.get("refresh_token")))
+			.param(user)
+			.query(Long.class)
+			.single()).isEqualTo(1);
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", (String) tokens.get("refresh_token")))
 			.andExpect(status().isBadRequest());
 	}
 
@@ -191,8 +218,12 @@ class RevocationEndpointsTests extends MockMvcTestSupport {
 			for (int i = 0; i < requests; i++) {
 				statuses.add(pool.submit(() -> {
 					start.await();
-					return this.mvc.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-						.param("token", token)).andReturn().getResponse().getStatus();
+					return this.mvc
+						.perform(post("/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+							.param("token", token))
+						.andReturn()
+						.getResponse()
+						.getStatus();
 				}));
 			}
 			start.countDown();

@@ -20,8 +20,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two auth-service instances (two throttles) sharing one real Redis count failed logins together; with Redis dead each
- * goes on counting its own, quickly.
+ * Two auth-service instances (two throttles) sharing one real Redis count failed logins
+ * together; with Redis dead each goes on counting its own, quickly.
  */
 class SharedLoginThrottleTests {
 
@@ -36,7 +36,10 @@ class SharedLoginThrottleTests {
 		}
 	}
 
-	/** A live Redis gets a generous timeout (a loaded build machine must not turn the test into a Redis outage). */
+	/**
+	 * A live Redis gets a generous timeout (a loaded build machine must not turn the test
+	 * into a Redis outage).
+	 */
 	private RedisLoginFailures redisOnPort(int port) {
 		return redisOnPort(port, (port == TestRedis.port()) ? Duration.ofSeconds(5) : Duration.ofMillis(200));
 	}
@@ -65,7 +68,8 @@ class SharedLoginThrottleTests {
 		assertThat(retryAfter(first, user, "203.0.113.5")).isBetween(55L, 60L);
 		assertThat(retryAfter(second, user, "203.0.113.5")).isBetween(55L, 60L);
 		assertThat(retryAfter(second, user, "198.51.100.1")).isZero();
-		assertThat(retryAfter(second, user.toUpperCase(), "203.0.113.5")).as("usernames are case-insensitive").isPositive();
+		assertThat(retryAfter(second, user.toUpperCase(), "203.0.113.5")).as("usernames are case-insensitive")
+			.isPositive();
 
 		String other = "shared-" + UUID.randomUUID();
 		for (int i = 0; i < 3; i++) {
@@ -76,7 +80,8 @@ class SharedLoginThrottleTests {
 			attempt.succeeded();
 		}
 		fail(second, other, "203.0.113.5");
-		// the success cleared the shared count: the first instance has only its own 3 failures
+		// the success cleared the shared count: the first instance has only its own 3
+		// failures
 		assertThat(retryAfter(first, other, "203.0.113.5")).isZero();
 	}
 
@@ -86,7 +91,8 @@ class SharedLoginThrottleTests {
 		LoginThrottle first = throttle(redis, new SimpleMeterRegistry());
 		LoginThrottle second = throttle(redis, new SimpleMeterRegistry());
 		String user = "race-" + UUID.randomUUID();
-		// connected before the race: a first call that timed out would fall back to this instance's counts
+		// connected before the race: a first call that timed out would fall back to this
+		// instance's counts
 		first.reserve(user, "192.0.2.1").close();
 		second.reserve(user, "192.0.2.1").close();
 		java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
@@ -118,7 +124,8 @@ class SharedLoginThrottleTests {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		LoginThrottle throttle = throttle(redisOnPort(closedPort), meters);
 		fail(throttle, "dora", "203.0.113.6");
-		// after the first failed call Redis is not asked again during the backoff: nothing waits on it
+		// after the first failed call Redis is not asked again during the backoff:
+		// nothing waits on it
 		long started = System.nanoTime();
 		for (int i = 0; i < 4; i++) {
 			fail(throttle, "dora", "203.0.113.6");
@@ -130,7 +137,8 @@ class SharedLoginThrottleTests {
 	}
 
 	private static LoginThrottle throttle(RedisLoginFailures redis, SimpleMeterRegistry meters) {
-		return new LoginThrottle("login", "Too many failed login attempts", PROPERTIES.loginThrottle(), Clock.systemUTC(), redis, meters);
+		return new LoginThrottle("login", "Too many failed login attempts", PROPERTIES.loginThrottle(),
+				Clock.systemUTC(), redis, meters);
 	}
 
 	private static void fail(LoginThrottle throttle, String user, String address) {
@@ -139,7 +147,10 @@ class SharedLoginThrottleTests {
 		}
 	}
 
-	/** @return the Retry-After of a refused attempt, or 0 when an attempt would be allowed (and is given back) */
+	/**
+	 * @return the Retry-After of a refused attempt, or 0 when an attempt would be allowed
+	 * (and is given back)
+	 */
 	private static long retryAfter(LoginThrottle throttle, String user, String address) {
 		try {
 			throttle.reserve(user, address).close();

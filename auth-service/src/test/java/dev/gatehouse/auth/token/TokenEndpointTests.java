@@ -39,10 +39,11 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	@Test
 	void passwordGrantIssuesAccessAndRefreshTokenWithoutCaching() throws Exception {
 		String user = this.users.create(uniqueName("ann"), "user", "admin");
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password")
-			.param("username", user)
-			.param("password", TestUsers.PASSWORD))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD))
 			.andExpect(status().isOk())
 			.andExpect(header().string(HttpHeaders.CACHE_CONTROL, "no-store"))
 			.andExpect(jsonPath("$.token_type").value("Bearer"))
@@ -56,7 +57,10 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	void accessTokenCarriesTheContractClaimsAndHeader() throws Exception {
 		String user = this.users.create(uniqueName("ben"), "user", "admin");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		Jws<Claims> jws = Jwts.parser().verifyWith(this.keys.active().publicKey()).clock(() -> java.util.Date.from(this.clock.instant())).build()
+		Jws<Claims> jws = Jwts.parser()
+			.verifyWith(this.keys.active().publicKey())
+			.clock(() -> java.util.Date.from(this.clock.instant()))
+			.build()
 			.parseSignedClaims((String) tokens.get("access_token"));
 		assertThat(jws.getHeader().getAlgorithm()).isEqualTo("RS256");
 		assertThat(jws.getHeader().getType()).isEqualTo("at+jwt");
@@ -65,7 +69,8 @@ class TokenEndpointTests extends MockMvcTestSupport {
 		assertThat(claims.getIssuer()).isEqualTo("http://auth.test");
 		assertThat(claims.getSubject()).isEqualTo(user);
 		assertThat(claims.getAudience()).containsExactly("gatehouse");
-		assertThat(claims.getExpiration().toInstant()).isEqualTo(claims.getIssuedAt().toInstant().plus(Duration.ofMinutes(15)));
+		assertThat(claims.getExpiration().toInstant())
+			.isEqualTo(claims.getIssuedAt().toInstant().plus(Duration.ofMinutes(15)));
 		assertThat(claims.getNotBefore()).isNotNull();
 		assertThat(claims.getId()).isNotBlank();
 		assertThat(claims.get("client_id")).isEqualTo("gatehouse-web");
@@ -77,20 +82,35 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	@Test
 	void usernameAndPasswordWithoutGrantTypeIsAPasswordGrant() throws Exception {
 		String user = this.users.create(uniqueName("cid"), "user");
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("username", user)
-			.param("password", TestUsers.PASSWORD)).andExpect(status().isOk()).andExpect(jsonPath("$.access_token").isString());
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.access_token").isString());
 	}
 
 	@Test
 	void unknownUserAndWrongPasswordAnswerIdentically() throws Exception {
 		String user = this.users.create(uniqueName("dan"), "user");
-		String wrongPassword = this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password").param("username", user).param("password", "wrong password"))
-			.andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString();
-		String unknownUser = this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password").param("username", uniqueName("nobody")).param("password", "wrong password"))
-			.andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString();
+		String wrongPassword = this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", user)
+				.param("password", "wrong password"))
+			.andExpect(status().isBadRequest())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		String unknownUser = this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", uniqueName("nobody"))
+				.param("password", "wrong password"))
+			.andExpect(status().isBadRequest())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
 		assertThat(wrongPassword).isEqualTo(unknownUser).contains("\"error\":\"invalid_grant\"");
 	}
 
@@ -98,8 +118,11 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	void disabledUserWithTheRightPasswordIsAnInactiveUser() throws Exception {
 		String user = this.users.create(uniqueName("eve"), "user");
 		this.userService.update(user, new UserService.UserChanges(null, true, null, null, null));
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password").param("username", user).param("password", TestUsers.PASSWORD))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_grant"))
 			.andExpect(jsonPath("$.error_description").value("Inactive user"));
@@ -108,8 +131,11 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	@Test
 	void passwordOver72BytesIsRefusedNotTruncated() throws Exception {
 		String user = this.users.create(uniqueName("fay"), "user");
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password").param("username", user).param("password", TestUsers.PASSWORD + "x".repeat(72)))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD + "x".repeat(72)))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_request"))
 			.andExpect(jsonPath("$.error_description").value(containsString("72 bytes")));
@@ -125,8 +151,9 @@ class TokenEndpointTests extends MockMvcTestSupport {
 
 	@Test
 	void repeatedParameterIsInvalidRequest() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.content("grant_type=password&grant_type=client_credentials&username=a&password=b"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.content("grant_type=password&grant_type=client_credentials&username=a&password=b"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_request"))
 			.andExpect(jsonPath("$.error_description").value("Parameter repeated: grant_type"));
@@ -134,8 +161,9 @@ class TokenEndpointTests extends MockMvcTestSupport {
 
 	@Test
 	void jsonBodyIsInvalidRequest() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"grant_type\":\"password\",\"username\":\"a\",\"password\":\"b\"}"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"grant_type\":\"password\",\"username\":\"a\",\"password\":\"b\"}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(header().string(HttpHeaders.CACHE_CONTROL, "no-store"))
 			.andExpect(jsonPath("$.error").value("invalid_request"));
@@ -143,7 +171,8 @@ class TokenEndpointTests extends MockMvcTestSupport {
 
 	@Test
 	void missingOrUnparsableContentTypeIsInvalidRequest() throws Exception {
-		this.mvc.perform(post("/token").content("grant_type=password")).andExpect(status().isBadRequest())
+		this.mvc.perform(post("/token").content("grant_type=password"))
+			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_request"));
 		this.mvc.perform(post("/token").header(HttpHeaders.CONTENT_TYPE, "nonsense;;;").content("grant_type=password"))
 			.andExpect(status().isBadRequest())
@@ -152,7 +181,8 @@ class TokenEndpointTests extends MockMvcTestSupport {
 
 	@Test
 	void unknownGrantTypeIsUnsupported() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).param("grant_type", "implicit"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).param("grant_type", "implicit"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("unsupported_grant_type"));
 	}
@@ -173,8 +203,12 @@ class TokenEndpointTests extends MockMvcTestSupport {
 
 	@Test
 	void unknownClientIdIsInvalidClient() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password").param("username", "a").param("password", "b").param("client_id", "nope"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", "a")
+				.param("password", "b")
+				.param("client_id", "nope"))
 			.andExpect(status().isUnauthorized())
 			.andExpect(jsonPath("$.error").value("invalid_client"));
 	}
@@ -182,9 +216,12 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	@Test
 	void scopeOutsideTheClientsScopesIsInvalidScope() throws Exception {
 		String user = this.users.create(uniqueName("gus"), "user");
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password").param("username", user).param("password", TestUsers.PASSWORD)
-			.param("scope", "profile admin:everything"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD)
+				.param("scope", "profile admin:everything"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_scope"));
 	}
@@ -192,18 +229,22 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	@Test
 	void requestedScopeNarrowsTheToken() throws Exception {
 		String user = this.users.create(uniqueName("hal"), "user");
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "password").param("username", user).param("password", TestUsers.PASSWORD)
-			.param("scope", "items:read"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "password")
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD)
+				.param("scope", "items:read"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.scope").value("items:read"));
 	}
 
 	@Test
 	void clientCredentialsWithBasicAuthIssuesAnAccessTokenOnly() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.header(HttpHeaders.AUTHORIZATION, basic("reports-service", "reports-secret"))
-			.param("grant_type", "client_credentials"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.header(HttpHeaders.AUTHORIZATION, basic("reports-service", "reports-secret"))
+				.param("grant_type", "client_credentials"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.scope").value("reports:read"))
 			.andExpect(jsonPath("$.refresh_token").doesNotExist());
@@ -211,9 +252,10 @@ class TokenEndpointTests extends MockMvcTestSupport {
 
 	@Test
 	void clientCredentialsWithWrongSecretIsInvalidClientWithBasicChallenge() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.header(HttpHeaders.AUTHORIZATION, basic("reports-service", "wrong"))
-			.param("grant_type", "client_credentials"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.header(HttpHeaders.AUTHORIZATION, basic("reports-service", "wrong"))
+				.param("grant_type", "client_credentials"))
 			.andExpect(status().isUnauthorized())
 			.andExpect(header().string(HttpHeaders.WWW_AUTHENTICATE, containsString("Basic")))
 			.andExpect(jsonPath("$.error").value("invalid_client"));
@@ -221,16 +263,19 @@ class TokenEndpointTests extends MockMvcTestSupport {
 
 	@Test
 	void clientCredentialsFromAPublicClientIsInvalidClient() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).param("grant_type", "client_credentials"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "client_credentials"))
 			.andExpect(status().isUnauthorized())
 			.andExpect(jsonPath("$.error").value("invalid_client"));
 	}
 
 	@Test
 	void malformedBasicCredentialsAreInvalidClient() throws Exception {
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.header(HttpHeaders.AUTHORIZATION, "Basic !!!not-base64")
-			.param("grant_type", "client_credentials"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.header(HttpHeaders.AUTHORIZATION, "Basic !!!not-base64")
+				.param("grant_type", "client_credentials"))
 			.andExpect(status().isUnauthorized())
 			.andExpect(jsonPath("$.error").value("invalid_client"));
 	}
@@ -239,51 +284,65 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	void fiveFailuresThrottleEvenTheRightPasswordUntilTheWindowPasses() throws Exception {
 		String user = this.users.create(uniqueName("ian"), "user");
 		for (int i = 0; i < 5; i++) {
-			this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.param("username", user).param("password", "wrong")).andExpect(status().isBadRequest());
+			this.mvc
+				.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+					.param("username", user)
+					.param("password", "wrong"))
+				.andExpect(status().isBadRequest());
 		}
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("username", user).param("password", TestUsers.PASSWORD))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD))
 			.andExpect(status().isTooManyRequests())
 			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "60"))
 			.andExpect(jsonPath("$.access_token").doesNotExist());
 		this.clock.advance(Duration.ofSeconds(61));
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("username", user).param("password", TestUsers.PASSWORD)).andExpect(status().isOk());
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD))
+			.andExpect(status().isOk());
 	}
 
 	@Test
 	void throttlingIsPerClientAddressAndForwardedForCountsOnlyFromTrustedProxies() throws Exception {
 		String user = this.users.create(uniqueName("jon"), "user");
 		for (int i = 0; i < 5; i++) {
-			this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.with((request) -> { request.setRemoteAddr("10.0.0.1"); return request; })
-				.header("X-Forwarded-For", "203.0.113.7")
-				.param("username", user).param("password", "wrong")).andExpect(status().isBadRequest());
+			this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).with((request) -> {
+				request.setRemoteAddr("10.0.0.1");
+				return request;
+			}).header("X-Forwarded-For", "203.0.113.7").param("username", user).param("password", "wrong"))
+				.andExpect(status().isBadRequest());
 		}
 		// the same client behind the trusted proxy is throttled
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.with((request) -> { request.setRemoteAddr("10.0.0.1"); return request; })
-			.header("X-Forwarded-For", "203.0.113.7")
-			.param("username", user).param("password", TestUsers.PASSWORD)).andExpect(status().isTooManyRequests());
+		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).with((request) -> {
+			request.setRemoteAddr("10.0.0.1");
+			return request;
+		}).header("X-Forwarded-For", "203.0.113.7").param("username", user).param("password", TestUsers.PASSWORD))
+			.andExpect(status().isTooManyRequests());
 		// another client behind the proxy is not
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.with((request) -> { request.setRemoteAddr("10.0.0.1"); return request; })
-			.header("X-Forwarded-For", "203.0.113.8")
-			.param("username", user).param("password", TestUsers.PASSWORD)).andExpect(status().isOk());
+		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).with((request) -> {
+			request.setRemoteAddr("10.0.0.1");
+			return request;
+		}).header("X-Forwarded-For", "203.0.113.8").param("username", user).param("password", TestUsers.PASSWORD))
+			.andExpect(status().isOk());
 		// a direct client cannot borrow the throttled address by spoofing X-Forwarded-For
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.with((request) -> { request.setRemoteAddr("198.51.100.9"); return request; })
-			.header("X-Forwarded-For", "203.0.113.7")
-			.param("username", user).param("password", TestUsers.PASSWORD)).andExpect(status().isOk());
+		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).with((request) -> {
+			request.setRemoteAddr("198.51.100.9");
+			return request;
+		}).header("X-Forwarded-For", "203.0.113.7").param("username", user).param("password", TestUsers.PASSWORD))
+			.andExpect(status().isOk());
 	}
 
 	@Test
 	void cookieModePutsTheRefreshTokenInAStrictHttpOnlyCookie() throws Exception {
 		String user = this.users.create(uniqueName("kim"), "user");
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.header("X-Token-Delivery", "cookie")
-			.param("username", user).param("password", TestUsers.PASSWORD))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.header("X-Token-Delivery", "cookie")
+				.param("username", user)
+				.param("password", TestUsers.PASSWORD))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.refresh_token").doesNotExist())
 			.andExpect(header().string(HttpHeaders.SET_COOKIE, containsString("refresh_token=")))
@@ -297,53 +356,63 @@ class TokenEndpointTests extends MockMvcTestSupport {
 	void cookieRefreshFromAForeignOriginIsRefused() throws Exception {
 		String user = this.users.create(uniqueName("lee"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.cookie(new jakarta.servlet.http.Cookie("refresh_token", (String) tokens.get("refresh_token")))
-			.header(HttpHeaders.ORIGIN, "https://evil.example")
-			.header("X-Token-Delivery", "cookie")
-			.param("grant_type", "refresh_token"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.cookie(new jakarta.servlet.http.Cookie("refresh_token", (String) tokens.get("refresh_token")))
+				.header(HttpHeaders.ORIGIN, "https://evil.example")
+				.header("X-Token-Delivery", "cookie")
+				.param("grant_type", "refresh_token"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.error").value("invalid_request"));
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.cookie(new jakarta.servlet.http.Cookie("refresh_token", (String) tokens.get("refresh_token")))
-			.header(HttpHeaders.ORIGIN, "https://app.example")
-			.header("X-Token-Delivery", "cookie")
-			.param("grant_type", "refresh_token"))
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.cookie(new jakarta.servlet.http.Cookie("refresh_token", (String) tokens.get("refresh_token")))
+				.header(HttpHeaders.ORIGIN, "https://app.example")
+				.header("X-Token-Delivery", "cookie")
+				.param("grant_type", "refresh_token"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.refresh_token").doesNotExist())
-			.andExpect(header().string(HttpHeaders.SET_COOKIE, not(containsString((String) tokens.get("refresh_token")))));
+			.andExpect(
+					header().string(HttpHeaders.SET_COOKIE, not(containsString((String) tokens.get("refresh_token")))));
 	}
 
 	@Test
 	void failedClientAuthenticationsAreThrottledPerClientAndAddressUntilTheWindowPasses() throws Exception {
 		for (int i = 0; i < 5; i++) {
 			// /token and /revoke count alike
-			this.mvc.perform(post((i % 2 == 0) ? "/token" : "/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.with(from("192.0.2.10"))
-				.header(HttpHeaders.AUTHORIZATION, basic("reports-service", "guess-" + i))
-				.param("grant_type", "client_credentials").param("token", "x"))
+			this.mvc
+				.perform(post((i % 2 == 0) ? "/token" : "/revoke").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+					.with(from("192.0.2.10"))
+					.header(HttpHeaders.AUTHORIZATION, basic("reports-service", "guess-" + i))
+					.param("grant_type", "client_credentials")
+					.param("token", "x"))
 				.andExpect(status().isUnauthorized());
 		}
 		this.mvc.perform(clientCredentials("192.0.2.10", "reports-service", "reports-secret"))
 			.andExpect(status().isTooManyRequests())
 			.andExpect(header().string(HttpHeaders.RETRY_AFTER, "60"))
 			.andExpect(jsonPath("$.access_token").doesNotExist());
-		this.mvc.perform(clientCredentials("192.0.2.11", "reports-service", "reports-secret")).andExpect(status().isOk());
+		this.mvc.perform(clientCredentials("192.0.2.11", "reports-service", "reports-secret"))
+			.andExpect(status().isOk());
 		this.clock.advance(Duration.ofSeconds(61));
-		this.mvc.perform(clientCredentials("192.0.2.10", "reports-service", "reports-secret")).andExpect(status().isOk());
+		this.mvc.perform(clientCredentials("192.0.2.10", "reports-service", "reports-secret"))
+			.andExpect(status().isOk());
 	}
 
 	@Test
 	void unknownClientIdsFromOneAddressShareOneCount() throws Exception {
 		for (int i = 0; i < 5; i++) {
-			this.mvc.perform(clientCredentials("192.0.2.20", "made-up-" + i, "secret")).andExpect(status().isUnauthorized());
+			this.mvc.perform(clientCredentials("192.0.2.20", "made-up-" + i, "secret"))
+				.andExpect(status().isUnauthorized());
 		}
-		this.mvc.perform(clientCredentials("192.0.2.20", "made-up-new", "secret")).andExpect(status().isTooManyRequests());
-		this.mvc.perform(clientCredentials("192.0.2.20", "reports-service", "reports-secret")).andExpect(status().isOk());
+		this.mvc.perform(clientCredentials("192.0.2.20", "made-up-new", "secret"))
+			.andExpect(status().isTooManyRequests());
+		this.mvc.perform(clientCredentials("192.0.2.20", "reports-service", "reports-secret"))
+			.andExpect(status().isOk());
 	}
 
-	private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder clientCredentials(String address,
-			String clientId, String secret) {
+	private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder clientCredentials(
+			String address, String clientId, String secret) {
 		return post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.with(from(address))
 			.header(HttpHeaders.AUTHORIZATION, basic(clientId, secret))

@@ -73,7 +73,10 @@ class TrustedProxyFilterTests {
 		return request;
 	}
 
-	/** What the application sees, read while the filter chain runs (the wrappers are valid only inside it). */
+	/**
+	 * What the application sees, read while the filter chain runs (the wrappers are valid
+	 * only inside it).
+	 */
 	private Seen filter(MockHttpServletRequest request) throws Exception {
 		AtomicReference<Seen> seen = new AtomicReference<>();
 		this.filter.doFilter(request, new MockHttpServletResponse(), (req, res) -> {

@@ -33,7 +33,8 @@ class AdminUsersTests extends MockMvcTestSupport {
 		String name = uniqueName("new");
 		this.mvc.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, adminBearer())
 			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"" + name + "\",\"password\":\"long enough pw\",\"email\":\"n@example.com\",\"full_name\":\"New One\",\"roles\":[\"user\"]}"))
+			.content("{\"username\":\"" + name
+					+ "\",\"password\":\"long enough pw\",\"email\":\"n@example.com\",\"full_name\":\"New One\",\"roles\":[\"user\"]}"))
 			.andExpect(status().isCreated())
 			.andExpect(header().string(HttpHeaders.LOCATION, "/admin/users/" + name))
 			.andExpect(jsonPath("$.username").value(name))
@@ -63,9 +64,10 @@ class AdminUsersTests extends MockMvcTestSupport {
 	@Test
 	void duplicateUsernameIsConflict() throws Exception {
 		String name = this.users.create(uniqueName("dup"), "user");
-		this.mvc.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, adminBearer())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"" + name + "\",\"password\":\"long enough pw\",\"roles\":[]}"))
+		this.mvc
+			.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, adminBearer())
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"" + name + "\",\"password\":\"long enough pw\",\"roles\":[]}"))
 			.andExpect(status().isConflict())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
 	}
@@ -73,31 +75,41 @@ class AdminUsersTests extends MockMvcTestSupport {
 	@Test
 	void invalidBodiesAreProblemDetailsNamingTheField() throws Exception {
 		String bearer = adminBearer();
-		this.mvc.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"bad name!\",\"password\":\"short\",\"roles\":[\"Not A Role\"]}"))
+		this.mvc
+			.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"bad name!\",\"password\":\"short\",\"roles\":[\"Not A Role\"]}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"))
 			.andExpect(jsonPath("$.detail").value(containsString("username")))
 			.andExpect(jsonPath("$.detail").value(containsString("password")))
 			.andExpect(jsonPath("$.detail").value(containsString("roles")));
-		this.mvc.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"username\":\"x\",\"password\":\"" + "p".repeat(73) + "\",\"roles\":[]}"))
+		this.mvc
+			.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"username\":\"x\",\"password\":\"" + "p".repeat(73) + "\",\"roles\":[]}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail").value(containsString("72 bytes")));
-		this.mvc.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer).contentType(MediaType.APPLICATION_JSON)
-			.content("{not json"))
+		this.mvc
+			.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{not json"))
 			.andExpect(status().isBadRequest())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
-		this.mvc.perform(patch("/admin/users/x").header(HttpHeaders.AUTHORIZATION, bearer).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"is_admin\":true}"))
+		this.mvc
+			.perform(patch("/admin/users/x").header(HttpHeaders.AUTHORIZATION, bearer)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"is_admin\":true}"))
 			.andExpect(status().isBadRequest());
 	}
 
 	@Test
 	void nonAdminGets403AndAnonymousGets401BeforeAnyValidation() throws Exception {
 		String user = this.users.create(uniqueName("plain"), "user");
-		this.mvc.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer(login(user, TestUsers.PASSWORD)))
-			.contentType(MediaType.APPLICATION_JSON).content("{}"))
+		this.mvc
+			.perform(post("/admin/users").header(HttpHeaders.AUTHORIZATION, bearer(login(user, TestUsers.PASSWORD)))
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{}"))
 			.andExpect(status().isForbidden())
 			.andExpect(header().string(HttpHeaders.CONTENT_TYPE, "application/problem+json"));
 		this.mvc.perform(post("/admin/users").contentType(MediaType.APPLICATION_JSON).content("{}"))
@@ -109,11 +121,14 @@ class AdminUsersTests extends MockMvcTestSupport {
 	void changingRolesRevokesEarlierTokensButNotNewOnes() throws Exception {
 		String user = this.users.create(uniqueName("promo"), "user");
 		Map<String, Object> before = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(patch("/admin/users/" + user).header(HttpHeaders.AUTHORIZATION, adminBearer())
-			.contentType(MediaType.APPLICATION_JSON).content("{\"roles\":[\"user\",\"reports\"]}"))
+		this.mvc
+			.perform(patch("/admin/users/" + user).header(HttpHeaders.AUTHORIZATION, adminBearer())
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"roles\":[\"user\",\"reports\"]}"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.roles[1]").value("reports"));
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(before))).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(before)))
+			.andExpect(status().isUnauthorized());
 		Map<String, Object> after = login(user, TestUsers.PASSWORD);
 		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(after)))
 			.andExpect(status().isOk())
@@ -124,8 +139,10 @@ class AdminUsersTests extends MockMvcTestSupport {
 	void changingEmailRevokesNothing() throws Exception {
 		String user = this.users.create(uniqueName("mail"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(patch("/admin/users/" + user).header(HttpHeaders.AUTHORIZATION, adminBearer())
-			.contentType(MediaType.APPLICATION_JSON).content("{\"email\":\"changed@example.com\"}"))
+		this.mvc
+			.perform(patch("/admin/users/" + user).header(HttpHeaders.AUTHORIZATION, adminBearer())
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"email\":\"changed@example.com\"}"))
 			.andExpect(status().isOk());
 		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
 			.andExpect(status().isOk())
@@ -136,10 +153,13 @@ class AdminUsersTests extends MockMvcTestSupport {
 	void passwordChangeRevokesAndTheNewPasswordWorks() throws Exception {
 		String user = this.users.create(uniqueName("pw"), "user");
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
-		this.mvc.perform(patch("/admin/users/" + user).header(HttpHeaders.AUTHORIZATION, adminBearer())
-			.contentType(MediaType.APPLICATION_JSON).content("{\"password\":\"a brand new one\"}"))
+		this.mvc
+			.perform(patch("/admin/users/" + user).header(HttpHeaders.AUTHORIZATION, adminBearer())
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"password\":\"a brand new one\"}"))
 			.andExpect(status().isOk());
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
+			.andExpect(status().isUnauthorized());
 		login(user, "a brand new one");
 	}
 
@@ -149,9 +169,12 @@ class AdminUsersTests extends MockMvcTestSupport {
 		Map<String, Object> tokens = login(user, TestUsers.PASSWORD);
 		this.mvc.perform(delete("/admin/users/" + user).header(HttpHeaders.AUTHORIZATION, adminBearer()))
 			.andExpect(status().isNoContent());
-		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens))).andExpect(status().isUnauthorized());
-		this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.param("grant_type", "refresh_token").param("refresh_token", (String) tokens.get("refresh_token")))
+		this.mvc.perform(get("/users/me").header(HttpHeaders.AUTHORIZATION, bearer(tokens)))
+			.andExpect(status().isUnauthorized());
+		this.mvc
+			.perform(post("/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("grant_type", "refresh_token")
+				.param("refresh_token", (String) tokens.get("refresh_token")))
 			.andExpect(status().isBadRequest());
 	}
 

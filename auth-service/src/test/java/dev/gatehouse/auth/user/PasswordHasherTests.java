@@ -12,13 +12,15 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class PasswordHasherTests {
 
-	private final PasswordHasher hasher = new PasswordHasher(new Semaphore(2), Duration.ofMillis(500), new SimpleMeterRegistry());
+	private final PasswordHasher hasher = new PasswordHasher(new Semaphore(2), Duration.ofMillis(500),
+			new SimpleMeterRegistry());
 
 	@Test
 	void hashesWithBcryptAtCostTenOrMore() {
 		String hash = this.hasher.hash("secret");
 		assertThat(hash).startsWith("{bcrypt}$2a$");
-		assertThat(Integer.parseInt(hash.substring("{bcrypt}$2a$".length(), "{bcrypt}$2a$".length() + 2))).isGreaterThanOrEqualTo(10);
+		assertThat(Integer.parseInt(hash.substring("{bcrypt}$2a$".length(), "{bcrypt}$2a$".length() + 2)))
+			.isGreaterThanOrEqualTo(10);
 		assertThat(this.hasher.matches("secret", hash)).isTrue();
 		assertThat(this.hasher.matches("Secret", hash)).isFalse();
 		assertThat(this.hasher.needsUpgrade(hash)).isFalse();
@@ -26,7 +28,8 @@ class PasswordHasherTests {
 
 	@Test
 	void weakerStoredHashesVerifyAndAskForAnUpgrade() {
-		String cheapBcrypt = "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode("secret");
+		String cheapBcrypt = "{bcrypt}"
+				+ new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode("secret");
 		assertThat(this.hasher.matches("secret", cheapBcrypt)).isTrue();
 		assertThat(this.hasher.needsUpgrade(cheapBcrypt)).isTrue();
 		assertThat(this.hasher.matches("secret", "{noop}secret")).isTrue();

@@ -22,7 +22,10 @@ class PasswordUpgradeTests extends MockMvcTestSupport {
 		String name = uniqueName("legacy");
 		this.store.insert(new User(name, "{noop}old-password", null, null, java.util.List.of("user"), false, null));
 		login(name, "old-password");
-		String stored = this.jdbc.sql("select password_hash from users where username = ?").param(name).query(String.class).single();
+		String stored = this.jdbc.sql("select password_hash from users where username = ?")
+			.param(name)
+			.query(String.class)
+			.single();
 		assertThat(stored).startsWith("{bcrypt}$2a$10$");
 		login(name, "old-password");
 	}

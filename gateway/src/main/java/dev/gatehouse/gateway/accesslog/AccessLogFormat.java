@@ -3,8 +3,8 @@ package dev.gatehouse.gateway.accesslog;
 import java.time.Instant;
 
 /**
- * Renders an {@link AccessLogEntry} as one line: a JSON object, or text. Runs on the access log's writer thread,
- * never on a request's.
+ * Renders an {@link AccessLogEntry} as one line: a JSON object, or text. Runs on the
+ * access log's writer thread, never on a request's.
  */
 final class AccessLogFormat {
 
@@ -40,7 +40,11 @@ final class AccessLogFormat {
 
 	static String text(AccessLogEntry entry) {
 		StringBuilder out = new StringBuilder(160);
-		out.append(entry.method()).append(' ').append(printable(entry.path())).append(' ').append(entry.status())
+		out.append(entry.method())
+			.append(' ')
+			.append(printable(entry.path()))
+			.append(' ')
+			.append(entry.status())
 			.append(' ');
 		appendMillis(out, entry.durationNanos());
 		out.append("ms requestId=").append(entry.requestId());
@@ -66,7 +70,10 @@ final class AccessLogFormat {
 		}
 	}
 
-	/** Text lines are split on whitespace by whoever reads them: no control characters, no spaces inside a value. */
+	/**
+	 * Text lines are split on whitespace by whoever reads them: no control characters, no
+	 * spaces inside a value.
+	 */
 	private static String printable(String value) {
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);

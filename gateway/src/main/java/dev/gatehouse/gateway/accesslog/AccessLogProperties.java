@@ -10,12 +10,14 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The access log ({@code gatehouse.gateway.access-log.*}): one line per request on logger
- * {@code dev.gatehouse.gateway.access}, written by a background thread so no request ever waits for it.
+ * {@code dev.gatehouse.gateway.access}, written by a background thread so no request ever
+ * waits for it.
  *
  * @param enabled write the access log at all (the logger's level can switch it off too)
  * @param format {@code json} (one JSON object per line) or {@code text}
- * @param queueCapacity lines waiting to be written; when the writer falls behind, further lines are dropped and
- * counted in {@code gatehouse.gateway.access_log.dropped} instead of stalling requests
+ * @param queueCapacity lines waiting to be written; when the writer falls behind, further
+ * lines are dropped and counted in {@code gatehouse.gateway.access_log.dropped} instead
+ * of stalling requests
  */
 @ConfigurationProperties(AccessLogProperties.PREFIX)
 @Validated

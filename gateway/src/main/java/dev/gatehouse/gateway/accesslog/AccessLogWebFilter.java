@@ -21,12 +21,16 @@ import dev.gatehouse.gateway.problem.Problem;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
 /**
- * Takes one access log entry per request when its response is committed (gateway-made errors included) and hands it
- * to the {@link AccessLogWriter}; the request thread only collects values it already has.
+ * Takes one access log entry per request when its response is committed (gateway-made
+ * errors included) and hands it to the {@link AccessLogWriter}; the request thread only
+ * collects values it already has.
  */
 public final class AccessLogWebFilter implements WebFilter, Ordered {
 
-	/** Right after {@link RequestIdWebFilter}, so the request id exists and every answer is seen. */
+	/**
+	 * Right after {@link RequestIdWebFilter}, so the request id exists and every answer
+	 * is seen.
+	 */
 	public static final int ORDER = RequestIdWebFilter.ORDER + 1;
 
 	private final AccessLogWriter writer;

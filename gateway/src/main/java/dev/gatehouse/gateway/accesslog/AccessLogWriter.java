@@ -16,16 +16,20 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Writes access log lines on a thread of its own. A request only adds its entry to a bounded, lock-free queue; when
- * the queue is full (the log's destination cannot keep up) the entry is dropped and counted in
- * {@code gatehouse.gateway.access_log.dropped}: requests never wait for the log, and never park on a lock.
+ * Writes access log lines on a thread of its own. A request only adds its entry to a
+ * bounded, lock-free queue; when the queue is full (the log's destination cannot keep up)
+ * the entry is dropped and counted in {@code gatehouse.gateway.access_log.dropped}:
+ * requests never wait for the log, and never park on a lock.
  */
 public final class AccessLogWriter implements SmartLifecycle {
 
 	/** The access log's logger. */
 	public static final String LOGGER = "dev.gatehouse.gateway.access";
 
-	/** How long the writer rests when the queue is empty: no per-request wake-up, at most this much delay. */
+	/**
+	 * How long the writer rests when the queue is empty: no per-request wake-up, at most
+	 * this much delay.
+	 */
 	private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -59,7 +63,10 @@ public final class AccessLogWriter implements SmartLifecycle {
 			.register(meters);
 	}
 
-	/** Whether lines are wanted at all (the logger's level); checked per request before an entry is built. */
+	/**
+	 * Whether lines are wanted at all (the logger's level); checked per request before an
+	 * entry is built.
+	 */
 	boolean enabled() {
 		return this.log.isInfoEnabled();
 	}
@@ -105,8 +112,9 @@ public final class AccessLogWriter implements SmartLifecycle {
 	}
 
 	/**
-	 * Starts before and stops after the web server (a lower phase than its start/stop lifecycle), so no request's
-	 * line is queued before the writer runs or after it has drained.
+	 * Starts before and stops after the web server (a lower phase than its start/stop
+	 * lifecycle), so no request's line is queued before the writer runs or after it has
+	 * drained.
 	 */
 	@Override
 	public int getPhase() {
@@ -132,7 +140,8 @@ public final class AccessLogWriter implements SmartLifecycle {
 				this.log.info(AccessLogFormat.format(entry, this.format));
 			}
 			catch (RuntimeException ex) {
-				// a broken appender must not end the writer; the line is lost like a dropped one
+				// a broken appender must not end the writer; the line is lost like a
+				// dropped one
 				this.dropped.increment();
 			}
 			written++;

@@ -8,8 +8,8 @@ import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Notes when the request leaves for the backend: the last global filter before Spring Cloud Gateway's routing
- * filter, so a request refused earlier has no upstream time.
+ * Notes when the request leaves for the backend: the last global filter before Spring
+ * Cloud Gateway's routing filter, so a request refused earlier has no upstream time.
  */
 final class UpstreamTimingFilter implements GlobalFilter, Ordered {
 

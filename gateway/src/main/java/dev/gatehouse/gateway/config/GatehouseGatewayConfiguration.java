@@ -80,8 +80,11 @@ public class GatehouseGatewayConfiguration {
 	@Bean
 	RoutePolicies routePolicies(org.springframework.cloud.gateway.config.GatewayProperties routes,
 			GatewayProperties properties) {
-		RoutePolicies policies = new RoutePolicies(
-				properties.issuers().stream().map(GatewayProperties.Issuer::issuer).filter(java.util.Objects::nonNull).toList());
+		RoutePolicies policies = new RoutePolicies(properties.issuers()
+			.stream()
+			.map(GatewayProperties.Issuer::issuer)
+			.filter(java.util.Objects::nonNull)
+			.toList());
 		policies.validate(routes.getRoutes());
 		return policies;
 	}
@@ -89,46 +92,55 @@ public class GatehouseGatewayConfiguration {
 	@Bean
 	PolicyEnforcementFilter policyEnforcementFilter(RoutePolicies policies, TokenVerifier verifier,
 			ObjectProvider<TokenRevocationCheck> revocation, MeterRegistry meters) {
-		// RevocationConfiguration supplies the check (and warns when Redis is absent); none at all: nothing is revoked
+		// RevocationConfiguration supplies the check (and warns when Redis is absent);
+		// none at all: nothing is revoked
 		return new PolicyEnforcementFilter(policies, new BearerTokenExtractor(), verifier,
 				revocation.getIfAvailable(() -> TokenRevocationCheck.NONE), meters);
 	}
 
 	/**
-	 * The one place that decides whose {@code X-Forwarded-*} is believed. Spring Boot's own forwarded-header handling
-	 * stays off ({@code server.forward-headers-strategy: none} in application.yml, and {@link ForwardedHeadersOff}):
-	 * on a platform it detects it would otherwise let Reactor Netty take the client's {@code X-Forwarded-For} as the
-	 * remote address.
+	 * The one place that decides whose {@code X-Forwarded-*} is believed. Spring Boot's
+	 * own forwarded-header handling stays off
+	 * ({@code server.forward-headers-strategy: none} in application.yml, and
+	 * {@link ForwardedHeadersOff}): on a platform it detects it would otherwise let
+	 * Reactor Netty take the client's {@code X-Forwarded-For} as the remote address.
 	 */
 	@Bean
 	TrustedProxies trustedProxies(GatewayProperties properties, Environment environment,
 			ObjectProvider<ForwardedHeaderTransformer> forwardedHeaderTransformer) {
 		GatewayPropertiesValidator.validate(properties);
-		// unset is fine too: ForwardedHeadersOff keeps Reactor Netty's handling off; a value asking for any must not
+		// unset is fine too: ForwardedHeadersOff keeps Reactor Netty's handling off; a
+		// value asking for any must not
 		// look as if it were honoured
 		String strategy = environment.getProperty("server.forward-headers-strategy", "");
 		boolean none = strategy.isBlank() || "none".equalsIgnoreCase(strategy.trim());
 		if (!none || forwardedHeaderTransformer.getIfAvailable() != null) {
-			throw new InvalidGatewayConfigurationException(List.of("server.forward-headers-strategy: must be 'none', was '"
-					+ strategy + "' (the gateway alone decides whose X-Forwarded-* to believe: set "
-					+ TrustedProxies.PROPERTY + " instead)"));
+			throw new InvalidGatewayConfigurationException(
+					List.of("server.forward-headers-strategy: must be 'none', was '" + strategy
+							+ "' (the gateway alone decides whose X-Forwarded-* to believe: set "
+							+ TrustedProxies.PROPERTY + " instead)"));
 		}
 		return TrustedProxies.of(properties.trustedProxies());
 	}
 
 	/**
-	 * Runs after Spring Boot's own Netty customizer: whatever the platform or properties, Reactor Netty never derives
-	 * the remote address, scheme or host from {@code X-Forwarded-*} / {@code Forwarded}.
+	 * Runs after Spring Boot's own Netty customizer: whatever the platform or properties,
+	 * Reactor Netty never derives the remote address, scheme or host from
+	 * {@code X-Forwarded-*} / {@code Forwarded}.
 	 */
 	@Bean
 	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> gatehouseForwardedHeadersOff() {
 		return new ForwardedHeadersOff();
 	}
 
-	/** See {@link RequestHeadTimeout}; {@code server.netty.idle-timeout} bounds keep-alive connections. */
+	/**
+	 * See {@link RequestHeadTimeout}; {@code server.netty.idle-timeout} bounds keep-alive
+	 * connections.
+	 */
 	@Bean
 	NettyServerCustomizer gatehouseRequestHeadTimeout(GatewayProperties properties) {
-		// the web server is built before the other beans: report configuration mistakes from here already
+		// the web server is built before the other beans: report configuration mistakes
+		// from here already
 		GatewayPropertiesValidator.validate(properties);
 		return new RequestHeadTimeout(properties.requestHeadTimeout());
 	}

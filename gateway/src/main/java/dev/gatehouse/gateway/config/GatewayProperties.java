@@ -21,9 +21,10 @@ import org.springframework.validation.annotation.Validated;
  * whose {@code issuer} equals its {@code iss} claim
  * @param clockSkew tolerance applied to {@code exp}, {@code nbf} and {@code iat}
  * @param maxTokenLifetime longest accepted {@code exp - iat} (and {@code exp - now})
- * @param trustedProxies IP addresses and CIDR ranges (IPv4 and IPv6) of the proxies in front
- * of the gateway; only such socket peers may supply {@code X-Forwarded-For/Proto/Host}; empty
- * (the default, for a gateway at the edge) trusts nobody
+ * @param trustedProxies IP addresses and CIDR ranges (IPv4 and IPv6) of the proxies in
+ * front of the gateway; only such socket peers may supply
+ * {@code X-Forwarded-For/Proto/Host}; empty (the default, for a gateway at the edge)
+ * trusts nobody
  * @param allowedMethods request methods the gateway accepts; any other answers 405 before
  * routing
  * @param requestHeadTimeout how long a new connection may take to send its first complete
@@ -34,16 +35,12 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 @Validated
-public record GatewayProperties(
-		@Valid @DefaultValue List<Issuer> issuers,
-		@NotNull @DefaultValue("30s") Duration clockSkew,
-		@NotNull @DefaultValue("24h") Duration maxTokenLifetime,
-		@DefaultValue List<String> trustedProxies,
-		@DefaultValue({ "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }) List<String> allowedMethods,
-		@NotNull @DefaultValue("10s") Duration requestHeadTimeout,
-		@Valid @DefaultValue TokenCache tokenCache,
-		@Valid @DefaultValue RateLimit rateLimit,
-		@Valid @DefaultValue Revocation revocation) {
+public record GatewayProperties(@Valid @DefaultValue List<Issuer> issuers,
+		@NotNull @DefaultValue("30s") Duration clockSkew, @NotNull @DefaultValue("24h") Duration maxTokenLifetime,
+		@DefaultValue List<String> trustedProxies, @DefaultValue( {
+				"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }) List<String> allowedMethods,
+		@NotNull @DefaultValue("10s") Duration requestHeadTimeout, @Valid @DefaultValue TokenCache tokenCache,
+		@Valid @DefaultValue RateLimit rateLimit, @Valid @DefaultValue Revocation revocation){
 
 	/** Prefix of every Gatehouse gateway property. */
 	public static final String PREFIX = "gatehouse.gateway";
@@ -66,16 +63,9 @@ public record GatewayProperties(
 	 * @param publicKeyFile path of a PEM-encoded public key (SubjectPublicKeyInfo)
 	 * @param hmacSecret shared secret; its UTF-8 bytes are the key (at least 32 bytes)
 	 */
-	public record Issuer(
-			String issuer,
-			@DefaultValue List<String> audiences,
-			@DefaultValue List<String> algorithms,
-			@DefaultValue("") String requireTyp,
-			URI jwksUri,
-			@DefaultValue("5m") Duration jwksCacheTtl,
-			@DefaultValue("10s") Duration jwksRefetchCooldown,
-			String publicKeyFile,
-			String hmacSecret) {
+	public record Issuer(String issuer, @DefaultValue List<String> audiences, @DefaultValue List<String> algorithms,
+			@DefaultValue("") String requireTyp, URI jwksUri, @DefaultValue("5m") Duration jwksCacheTtl,
+			@DefaultValue("10s") Duration jwksRefetchCooldown, String publicKeyFile, String hmacSecret) {
 
 		/** How many key sources are configured (exactly one is valid). */
 		int keySourceCount() {
@@ -115,10 +105,11 @@ public record GatewayProperties(
 	/**
 	 * Rate limiting of routes with {@code rate-limit} metadata.
 	 *
-	 * @param store {@code memory} (per instance) or {@code redis} (shared by every instance)
+	 * @param store {@code memory} (per instance) or {@code redis} (shared by every
+	 * instance)
 	 * @param onStoreFailure {@code allow} or {@code deny} when the store fails
-	 * @param memoryMaxKeys most counters the {@code memory} store keeps (the coldest are evicted
-	 * beyond it)
+	 * @param memoryMaxKeys most counters the {@code memory} store keeps (the coldest are
+	 * evicted beyond it)
 	 */
 	public record RateLimit(@DefaultValue("memory") String store, @DefaultValue("allow") String onStoreFailure,
 			@DefaultValue("1000000") long memoryMaxKeys) {
@@ -128,8 +119,8 @@ public record GatewayProperties(
 	/**
 	 * Revocation enforcement (active when Redis is configured).
 	 *
-	 * @param resyncInterval how often every revocation key is reloaded from Redis, on top of pub/sub messages and the
-	 * reload after each reconnect
+	 * @param resyncInterval how often every revocation key is reloaded from Redis, on top
+	 * of pub/sub messages and the reload after each reconnect
 	 */
 	public record Revocation(@NotNull @DefaultValue("30s") Duration resyncInterval) {
 

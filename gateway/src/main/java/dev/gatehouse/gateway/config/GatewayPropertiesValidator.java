@@ -26,7 +26,10 @@ public final class GatewayPropertiesValidator {
 	/** Minimum HMAC secret length in bytes (256 bits). */
 	public static final int MIN_HMAC_SECRET_BYTES = 32;
 
-	/** A request method as clients send it (methods are case-sensitive; every registered one is upper case). */
+	/**
+	 * A request method as clients send it (methods are case-sensitive; every registered
+	 * one is upper case).
+	 */
 	private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z_-]{0,31}");
 
 	private GatewayPropertiesValidator() {

@@ -13,14 +13,18 @@ import reactor.netty.http.server.HttpServer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 
 /**
- * Closes an HTTP/1.1 connection whose first request head (request line and headers) has not completely arrived
- * within {@code gatehouse.gateway.request-head-timeout} of the connection opening, however the bytes trickle in.
+ * Closes an HTTP/1.1 connection whose first request head (request line and headers) has
+ * not completely arrived within {@code gatehouse.gateway.request-head-timeout} of the
+ * connection opening, however the bytes trickle in.
  * <p>
- * Reactor Netty has no such setting of its own: its {@code readTimeout}/{@code requestTimeout} only start once a head
- * is complete (they bound the body), and its idle timeout ({@code server.netty.idle-timeout}), which is also not reset
- * by a partial head, is sized for keep-alive connections waiting for their next request. A timer placed right behind
- * the HTTP decoder is reset only by decoded messages, so a partial head never resets it; it leaves the pipeline with
- * the first complete head. HTTP/2 connections (no HTTP/1.1 codec at connection time) are left to the idle timeout.
+ * Reactor Netty has no such setting of its own: its
+ * {@code readTimeout}/{@code requestTimeout} only start once a head is complete (they
+ * bound the body), and its idle timeout ({@code server.netty.idle-timeout}), which is
+ * also not reset by a partial head, is sized for keep-alive connections waiting for their
+ * next request. A timer placed right behind the HTTP decoder is reset only by decoded
+ * messages, so a partial head never resets it; it leaves the pipeline with the first
+ * complete head. HTTP/2 connections (no HTTP/1.1 codec at connection time) are left to
+ * the idle timeout.
  */
 final class RequestHeadTimeout implements NettyServerCustomizer {
 

@@ -7,19 +7,22 @@ import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Keeps a request without a body bodyless on its way to the backend. Reactor Netty's client frames every request
- * whose method is not GET, HEAD or DELETE and that carries no {@code Content-Length} as
- * {@code Transfer-Encoding: chunked}, so an {@code OPTIONS} or an empty {@code POST} would reach the backend announcing
- * a chunked body, which some backends refuse. A request without {@code Content-Length} and without
- * {@code Transfer-Encoding} has no body (RFC 9112 section 6.3; Netty marks an HTTP/2 request that goes on with DATA
- * frames as chunked), so it is forwarded with {@code Content-Length: 0}, the framing Reactor Netty itself uses for an
- * empty body of those methods. Requests with a body, and GET, HEAD and DELETE, are left alone.
+ * Keeps a request without a body bodyless on its way to the backend. Reactor Netty's
+ * client frames every request whose method is not GET, HEAD or DELETE and that carries no
+ * {@code Content-Length} as {@code Transfer-Encoding: chunked}, so an {@code OPTIONS} or
+ * an empty {@code POST} would reach the backend announcing a chunked body, which some
+ * backends refuse. A request without {@code Content-Length} and without
+ * {@code Transfer-Encoding} has no body (RFC 9112 section 6.3; Netty marks an HTTP/2
+ * request that goes on with DATA frames as chunked), so it is forwarded with
+ * {@code Content-Length: 0}, the framing Reactor Netty itself uses for an empty body of
+ * those methods. Requests with a body, and GET, HEAD and DELETE, are left alone.
  */
 public final class BodylessRequestHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		// before the hop-by-hop removal and IdentityHeadersFilter, which pass Content-Length on
+		// before the hop-by-hop removal and IdentityHeadersFilter, which pass
+		// Content-Length on
 		return Ordered.LOWEST_PRECEDENCE - 2;
 	}
 

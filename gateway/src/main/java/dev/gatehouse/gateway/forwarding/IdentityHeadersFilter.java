@@ -24,14 +24,15 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * <li>every {@code X-Auth-*} header is removed (any casing, any number of copies), then
  * {@code X-Auth-Subject}, {@code X-Auth-Issuer}, {@code X-Auth-Roles} (comma-separated),
  * {@code X-Auth-Scopes} (space-separated) and {@code X-Auth-Client-Id} are set for an
- * authenticated request (a {@code sub} is only unique together with its {@code iss});</li>
+ * authenticated request (a {@code sub} is only unique together with its
+ * {@code iss});</li>
  * <li>{@code Authorization} is removed unless the route says {@code forward-token: true},
  * in which case the client's header is passed on unchanged;</li>
  * <li>{@code X-Request-Id} is the gateway's request id;</li>
  * <li>{@code X-Forwarded-For/Proto/Host} are computed: values sent by the socket peer are
  * only kept (and appended to) when the peer matches {@code trusted-proxies}; the standard
- * {@code Forwarded} header and {@code X-Forwarded-Port} are removed; {@code X-Forwarded-Prefix} says what a route
- * filter stripped from the path.</li>
+ * {@code Forwarded} header and {@code X-Forwarded-Port} are removed;
+ * {@code X-Forwarded-Prefix} says what a route filter stripped from the path.</li>
  * </ul>
  */
 public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
@@ -62,8 +63,7 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	private static final String AUTH_PREFIX = "x-auth-";
 
 	private static final List<String> REMOVED = List.of(HttpHeaders.AUTHORIZATION, RequestIdWebFilter.HEADER,
-			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", X_FORWARDED_PREFIX,
-			"Forwarded");
+			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", X_FORWARDED_PREFIX, "Forwarded");
 
 	private final TrustedProxies trustedProxies;
 
@@ -117,10 +117,12 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	}
 
 	/**
-	 * {@code X-Forwarded-Prefix}: the part of the path a route filter took off ({@code StripPrefix}, {@code
-	 * RewritePath} ending in the same path), so a backend behind {@code /auth/**} builds its redirects and links
-	 * under {@code /auth}. Only what this gateway removed; a client's own header was dropped above (and a trusted
-	 * proxy's prefix is kept in front of ours).
+	 * {@code X-Forwarded-Prefix}: the part of the path a route filter took off
+	 * ({@code StripPrefix}, {@code
+	 * RewritePath} ending in the same path), so a backend behind {@code /auth/**} builds
+	 * its redirects and links under {@code /auth}. Only what this gateway removed; a
+	 * client's own header was dropped above (and a trusted proxy's prefix is kept in
+	 * front of ours).
 	 */
 	private void writePrefix(HttpHeaders out, ServerWebExchange exchange) {
 		Set<URI> originals = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR);

@@ -17,9 +17,9 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * Gives every request an {@code X-Request-Id}: the client's if it is sane (1-128 of
- * {@code A-Z a-z 0-9 . _ -}), else a generated one. It is echoed on every response (errors
- * included), passed to the backend by {@link IdentityHeadersFilter} and written to the
- * access log.
+ * {@code A-Z a-z 0-9 . _ -}), else a generated one. It is echoed on every response
+ * (errors included), passed to the backend by {@link IdentityHeadersFilter} and written
+ * to the access log.
  */
 public final class RequestIdWebFilter implements WebFilter, Ordered {
 
@@ -57,18 +57,22 @@ public final class RequestIdWebFilter implements WebFilter, Ordered {
 	}
 
 	/**
-	 * Whether a backend's response completes the exchange. Those complete on the backend client's event loop, after
-	 * the request was read. Everything else is answered by the gateway itself (refusals, 404, CORS preflights), often
-	 * synchronously, on the stack that read the request; Reactor Netty 1.3.6 can then stop reading a keep-alive
-	 * connection when that request had been buffered behind a still-terminating one (reactor/reactor-netty#4361),
-	 * and the next request hangs until the client gives up. So the gateway's own answers complete on another thread
-	 * (errors and the completion signal alike); proxied requests pay no thread hop.
+	 * Whether a backend's response completes the exchange. Those complete on the backend
+	 * client's event loop, after the request was read. Everything else is answered by the
+	 * gateway itself (refusals, 404, CORS preflights), often synchronously, on the stack
+	 * that read the request; Reactor Netty 1.3.6 can then stop reading a keep-alive
+	 * connection when that request had been buffered behind a still-terminating one
+	 * (reactor/reactor-netty#4361), and the next request hangs until the client gives up.
+	 * So the gateway's own answers complete on another thread (errors and the completion
+	 * signal alike); proxied requests pay no thread hop.
 	 */
 	private static boolean answeredByBackend(ServerWebExchange exchange) {
 		return exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) != null;
 	}
 
-	/** @return the request id of the exchange, or {@code null} before this filter ran */
+	/**
+	 * @return the request id of the exchange, or {@code null} before this filter ran
+	 */
 	public static String requestId(ServerWebExchange exchange) {
 		return exchange.getAttribute(ATTRIBUTE);
 	}

@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * The peers whose {@code X-Forwarded-*} headers are believed ({@code gatehouse.gateway.trusted-proxies}): IPv4 and IPv6
- * CIDR ranges, a single address meaning /32 or /128. IPv4-mapped IPv6 addresses count as IPv4. Only literal addresses
- * are understood; nothing is ever looked up in DNS. Empty (the default, for a gateway at the edge) trusts nobody.
+ * The peers whose {@code X-Forwarded-*} headers are believed
+ * ({@code gatehouse.gateway.trusted-proxies}): IPv4 and IPv6 CIDR ranges, a single
+ * address meaning /32 or /128. IPv4-mapped IPv6 addresses count as IPv4. Only literal
+ * addresses are understood; nothing is ever looked up in DNS. Empty (the default, for a
+ * gateway at the edge) trusts nobody.
  */
 public final class TrustedProxies {
 
@@ -38,7 +40,8 @@ public final class TrustedProxies {
 	}
 
 	/**
-	 * @param entries addresses or CIDR ranges, each already checked by {@link #problem(String)}
+	 * @param entries addresses or CIDR ranges, each already checked by
+	 * {@link #problem(String)}
 	 * @return the trusted proxies
 	 * @throws IllegalArgumentException naming the property and the first invalid entry
 	 */
@@ -56,7 +59,8 @@ public final class TrustedProxies {
 
 	/**
 	 * @param entry one configured entry
-	 * @return what is wrong with it, or {@code null} if it is a valid address or CIDR range
+	 * @return what is wrong with it, or {@code null} if it is a valid address or CIDR
+	 * range
 	 */
 	public static String problem(String entry) {
 		if (entry == null || entry.isBlank()) {
@@ -83,23 +87,25 @@ public final class TrustedProxies {
 	}
 
 	/**
-	 * Whether the socket peer of this request is a trusted proxy. The first {@code X-Forwarded-For} that arrives from
-	 * a peer that is not is logged once (peer address only): it is ignored, and the operator may have meant to list
-	 * that peer.
+	 * Whether the socket peer of this request is a trusted proxy. The first
+	 * {@code X-Forwarded-For} that arrives from a peer that is not is logged once (peer
+	 * address only): it is ignored, and the operator may have meant to list that peer.
 	 * @param request the request
 	 * @return whether its {@code X-Forwarded-*} headers may be believed
 	 */
 	public boolean trustsPeerOf(ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		InetAddress peer = (remote != null) ? remote.getAddress() : null;
-		// getAddress() copies the address bytes: not at all when nobody is trusted (the usual edge setting)
+		// getAddress() copies the address bytes: not at all when nobody is trusted (the
+		// usual edge setting)
 		if (peer != null && !this.ranges.isEmpty() && contains(peer.getAddress())) {
 			return true;
 		}
 		if (!this.warned.get() && request.getHeaders().containsHeader("X-Forwarded-For")
 				&& this.warned.compareAndSet(false, true)) {
-			log.warn("Ignoring X-Forwarded-For from {}: that peer is not listed in {}, so the socket peer stays the client "
-					+ "address; list your load balancer or proxy there if one is in front of the gateway (logged once)",
+			log.warn(
+					"Ignoring X-Forwarded-For from {}: that peer is not listed in {}, so the socket peer stays the client "
+							+ "address; list your load balancer or proxy there if one is in front of the gateway (logged once)",
 					(peer != null) ? peer.getHostAddress() : "an unknown peer", PROPERTY);
 		}
 		return false;
@@ -107,7 +113,8 @@ public final class TrustedProxies {
 
 	/**
 	 * @param address an address literal (e.g. an {@code X-Forwarded-For} entry)
-	 * @return whether it is a trusted proxy; anything that is not an address literal is not
+	 * @return whether it is a trusted proxy; anything that is not an address literal is
+	 * not
 	 */
 	public boolean contains(String address) {
 		if (this.ranges.isEmpty()) {
@@ -128,9 +135,11 @@ public final class TrustedProxies {
 	}
 
 	/**
-	 * Parses an IPv4 or IPv6 address literal (IPv6 optionally in brackets); never a host name, so never a DNS lookup.
+	 * Parses an IPv4 or IPv6 address literal (IPv6 optionally in brackets); never a host
+	 * name, so never a DNS lookup.
 	 * @param value the text
-	 * @return the address bytes (4 for IPv4 and IPv4-mapped IPv6, else 16), or {@code null} if it is no literal
+	 * @return the address bytes (4 for IPv4 and IPv4-mapped IPv6, else 16), or
+	 * {@code null} if it is no literal
 	 */
 	public static byte[] literal(String value) {
 		if (value == null) {
@@ -152,7 +161,8 @@ public final class TrustedProxies {
 			}
 			return bytes;
 		}
-		// hex digits and colons, optionally ending in a dotted IPv4 part; no zone id. With a colon in it the JDK
+		// hex digits and colons, optionally ending in a dotted IPv4 part; no zone id.
+		// With a colon in it the JDK
 		// parses the text as an IPv6 literal or refuses it, never looking it up.
 		if (text.indexOf(':') < 0 || !IPV6.matcher(text).matches()) {
 			return null;

@@ -11,9 +11,10 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Refuses (405, with {@code Allow}) every request method outside {@code gatehouse.gateway.allowed-methods} (by default
- * GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS), before routing: {@code TRACE}, {@code CONNECT} or WebDAV methods never
- * reach a backend, whatever its own handling of them.
+ * Refuses (405, with {@code Allow}) every request method outside
+ * {@code gatehouse.gateway.allowed-methods} (by default GET, HEAD, POST, PUT, PATCH,
+ * DELETE, OPTIONS), before routing: {@code TRACE}, {@code CONNECT} or WebDAV methods
+ * never reach a backend, whatever its own handling of them.
  */
 public final class MethodGuardWebFilter implements WebFilter, Ordered {
 
@@ -24,7 +25,9 @@ public final class MethodGuardWebFilter implements WebFilter, Ordered {
 
 	private final String allow;
 
-	/** @param allowed the accepted method names, case-sensitive as HTTP methods are */
+	/**
+	 * @param allowed the accepted method names, case-sensitive as HTTP methods are
+	 */
 	public MethodGuardWebFilter(List<String> allowed) {
 		this.allowed = Set.copyOf(allowed);
 		this.allow = String.join(", ", allowed.stream().distinct().toList());

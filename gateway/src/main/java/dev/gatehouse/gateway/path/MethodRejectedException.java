@@ -7,7 +7,9 @@ public class MethodRejectedException extends RuntimeException {
 
 	private final String allow;
 
-	/** @param allow the {@code Allow} header value: the accepted methods */
+	/**
+	 * @param allow the {@code Allow} header value: the accepted methods
+	 */
 	public MethodRejectedException(String allow) {
 		super("method not allowed", null, false, false);
 		this.allow = allow;

@@ -19,18 +19,22 @@ import org.springframework.web.server.WebFilterChain;
  * gateway's route matching and by a backend: dot segments, encoded dots, slashes and
  * backslashes (also double-encoded), backslashes, matrix parameters ({@code ;}), empty
  * segments ({@code //}), control characters, plain or percent-encoded, raw non-ASCII
- * characters, and percent-encoded
- * bytes that are not well-formed UTF-8 (overlong forms such as {@code %c0%ae}, stray
- * continuation bytes, encoded surrogates, truncated sequences). Runs before
- * routing, right after the request id is assigned, so route policy is always decided on the
- * path the backend receives.
+ * characters, and percent-encoded bytes that are not well-formed UTF-8 (overlong forms
+ * such as {@code %c0%ae}, stray continuation bytes, encoded surrogates, truncated
+ * sequences). Runs before routing, right after the request id is assigned, so route
+ * policy is always decided on the path the backend receives.
  */
 public final class PathGuardWebFilter implements WebFilter, Ordered {
 
-	/** After the request id and access log filters (every request, a refused one too, has an id and a log line), before everything else. */
+	/**
+	 * After the request id and access log filters (every request, a refused one too, has
+	 * an id and a log line), before everything else.
+	 */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
-	/** Percent-encoded dot, slash, backslash, percent (double encoding) or control byte. */
+	/**
+	 * Percent-encoded dot, slash, backslash, percent (double encoding) or control byte.
+	 */
 	private static final Pattern ENCODED = Pattern.compile("%(2e|2f|5c|25|[01][0-9a-f]|7f)");
 
 	@Override
@@ -64,7 +68,8 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 				return "backslash";
 			}
 			if (c > 0x7f) {
-				// raw bytes outside ASCII (read as ISO-8859-1): not a valid request target, and re-encoding them
+				// raw bytes outside ASCII (read as ISO-8859-1): not a valid request
+				// target, and re-encoding them
 				// would hand the backend something else than the client sent
 				return "non-ASCII character that is not percent-encoded";
 			}
@@ -88,8 +93,9 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 	}
 
 	/**
-	 * Decodes the escapes strictly (literal characters are ASCII by now): a backend's lenient decoder could read an overlong or otherwise malformed
-	 * sequence as a character the checks above never saw (an overlong {@code %c0%ae} is a dot).
+	 * Decodes the escapes strictly (literal characters are ASCII by now): a backend's
+	 * lenient decoder could read an overlong or otherwise malformed sequence as a
+	 * character the checks above never saw (an overlong {@code %c0%ae} is a dot).
 	 */
 	private static String utf8Problem(String rawPath) {
 		byte[] bytes = new byte[rawPath.length()];

@@ -26,8 +26,8 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * Enforces the matched route's policy before any route filter or the backend call: public
  * routes pass; every other route needs a valid bearer token (deny by default) from one of
  * the route's {@code issuers} (401 otherwise), then any one of {@code roles} and all of
- * {@code scopes}. Refusals are errors that
- * {@code GatewayExceptionHandler} renders; the backend is never called for them.
+ * {@code scopes}. Refusals are errors that {@code GatewayExceptionHandler} renders; the
+ * backend is never called for them.
  */
 public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 
@@ -90,7 +90,10 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 		});
 	}
 
-	/** Counts refusals by reason ({@code gatehouse.gateway.refusals}); never tags token content. */
+	/**
+	 * Counts refusals by reason ({@code gatehouse.gateway.refusals}); never tags token
+	 * content.
+	 */
 	private void countRefusal(Throwable error) {
 		String reason;
 		if (error instanceof TokenRejectedException rejected) {

@@ -22,8 +22,8 @@ public final class RoutePolicies {
 	private final RoutePolicyParser parser;
 
 	/**
-	 * @param configuredIssuers the {@code iss} of every configured issuer, which a route's
-	 * {@code issuers} may name
+	 * @param configuredIssuers the {@code iss} of every configured issuer, which a
+	 * route's {@code issuers} may name
 	 */
 	public RoutePolicies(Collection<String> configuredIssuers) {
 		this.parser = new RoutePolicyParser(Set.copyOf(configuredIssuers));
@@ -33,7 +33,8 @@ public final class RoutePolicies {
 
 	/**
 	 * Validate configured route definitions at start-up.
-	 * @param routes the route definitions from {@code spring.cloud.gateway.server.webflux.routes}
+	 * @param routes the route definitions from
+	 * {@code spring.cloud.gateway.server.webflux.routes}
 	 * @throws InvalidGatewayConfigurationException naming each offending key
 	 */
 	public void validate(List<RouteDefinition> routes) {
@@ -59,8 +60,10 @@ public final class RoutePolicies {
 	 * routes that were not validated at start-up, e.g. added by a refresh)
 	 */
 	public RoutePolicy policyFor(Route route) {
-		// Spring Cloud Gateway caches its Route objects and builds new ones on every refresh, so the Route instance
-		// itself marks the version (Route.getMetadata() wraps its map anew on each call: no identity to compare)
+		// Spring Cloud Gateway caches its Route objects and builds new ones on every
+		// refresh, so the Route instance
+		// itself marks the version (Route.getMetadata() wraps its map anew on each call:
+		// no identity to compare)
 		Parsed parsed = this.byRouteId.get(route.getId());
 		if (parsed == null || parsed.route() != route) {
 			parsed = new Parsed(route, this.parser.parse(route.getMetadata()));

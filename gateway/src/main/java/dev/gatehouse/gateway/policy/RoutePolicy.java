@@ -13,7 +13,8 @@ import java.util.Set;
  * @param scopes all of these scopes are required
  * @param forwardToken pass the client's {@code Authorization} header to the backend
  * @param rateLimits the route's {@code rate-limit}s, all enforced (empty: not limited)
- * @param issuers the only issuers whose tokens the route accepts (empty: every configured issuer)
+ * @param issuers the only issuers whose tokens the route accepts (empty: every configured
+ * issuer)
  */
 public record RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken,
 		List<RateLimit> rateLimits, Set<String> issuers) {
@@ -39,7 +40,10 @@ public record RoutePolicy(boolean publicAccess, List<String> roles, List<String>
 		this(publicAccess, roles, scopes, forwardToken, List.of());
 	}
 
-	/** @return whether a token with this {@code iss} may be used on the route (one set lookup) */
+	/**
+	 * @return whether a token with this {@code iss} may be used on the route (one set
+	 * lookup)
+	 */
 	public boolean acceptsIssuer(String issuer) {
 		return this.issuers.isEmpty() || this.issuers.contains(issuer);
 	}

@@ -15,14 +15,14 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Reads a {@link RoutePolicy} from Spring Cloud Gateway route metadata. Strict: an
- * unknown key, a malformed role or scope, or a value of the wrong shape is an error (a typo
- * such as {@code role:} must never silently open a route).
+ * unknown key, a malformed role or scope, or a value of the wrong shape is an error (a
+ * typo such as {@code role:} must never silently open a route).
  * <p>
- * Known keys: {@code auth}, {@code roles}, {@code scopes}, {@code issuers} (each must be a
- * configured issuer), {@code forward-token}, plus
- * {@code rate-limit} (validated for shape, enforced by the rate limiter) and Spring Cloud
- * Gateway's own {@code connect-timeout} / {@code response-timeout} (milliseconds). Keys
- * starting with {@code x-} are free for operators' own annotations.
+ * Known keys: {@code auth}, {@code roles}, {@code scopes}, {@code issuers} (each must be
+ * a configured issuer), {@code forward-token}, plus {@code rate-limit} (validated for
+ * shape, enforced by the rate limiter) and Spring Cloud Gateway's own
+ * {@code connect-timeout} / {@code response-timeout} (milliseconds). Keys starting with
+ * {@code x-} are free for operators' own annotations.
  */
 final class RoutePolicyParser {
 
@@ -147,8 +147,7 @@ final class RoutePolicyParser {
 		for (int i = 0; i < items.size(); i++) {
 			Object item = items.get(i);
 			if (!(item instanceof String name) || !pattern.matcher(name).matches()) {
-				throw new InvalidRoutePolicyException(key + "[" + i + "]",
-						"'" + item + "' is not " + expected);
+				throw new InvalidRoutePolicyException(key + "[" + i + "]", "'" + item + "' is not " + expected);
 			}
 			names.add(name);
 		}
@@ -209,8 +208,8 @@ final class RoutePolicyParser {
 			}
 			for (Object name : limit.keySet()) {
 				if (!RATE_LIMIT_KEYS.contains(name.toString())) {
-					throw new InvalidRoutePolicyException(key + "." + name, "unknown key; known keys are "
-							+ new java.util.TreeSet<>(RATE_LIMIT_KEYS));
+					throw new InvalidRoutePolicyException(key + "." + name,
+							"unknown key; known keys are " + new java.util.TreeSet<>(RATE_LIMIT_KEYS));
 				}
 			}
 			Object requests = limit.get("requests");
@@ -237,8 +236,10 @@ final class RoutePolicyParser {
 				throw new InvalidRoutePolicyException(key + ".name", "must be 1-64 of A-Z a-z 0-9 . _ -");
 			}
 			String defaultName = (limits.size() == 1) ? "default" : "limit-" + (i + 1);
-			parsed.add(new RateLimit((name != null) ? name.toString() : defaultName, Long.parseLong(requests.toString()),
-					duration, RateLimit.Key.valueOf(((limitKey != null) ? limitKey.toString() : "subject").toUpperCase(java.util.Locale.ROOT))));
+			parsed
+				.add(new RateLimit((name != null) ? name.toString() : defaultName, Long.parseLong(requests.toString()),
+						duration, RateLimit.Key.valueOf(((limitKey != null) ? limitKey.toString() : "subject")
+							.toUpperCase(java.util.Locale.ROOT))));
 		}
 		return List.copyOf(parsed);
 	}

@@ -57,8 +57,8 @@ public final class GatewayExceptionHandler implements WebExceptionHandler, Order
 
 	/**
 	 * @param writer problem writer
-	 * @param circuitBreakerWait open-state wait duration of a route's circuit breaker (for
-	 * {@code Retry-After}); the route may be {@code null}
+	 * @param circuitBreakerWait open-state wait duration of a route's circuit breaker
+	 * (for {@code Retry-After}); the route may be {@code null}
 	 */
 	public GatewayExceptionHandler(ProblemResponseWriter writer, Function<Route, Duration> circuitBreakerWait) {
 		this.writer = writer;
@@ -94,20 +94,22 @@ public final class GatewayExceptionHandler implements WebExceptionHandler, Order
 			String description = rejected.getDescription();
 			return new Problem(HttpStatus.UNAUTHORIZED, "invalid-token", "Invalid token",
 					"The access token is not acceptable: " + description + ".")
-				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + REALM + ", error=\"invalid_token\", error_description="
-						+ ProblemResponseWriter.quoted(description));
+				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + REALM
+						+ ", error=\"invalid_token\", error_description=" + ProblemResponseWriter.quoted(description));
 		}
 		if (ex instanceof InvalidBearerRequestException invalid) {
 			return new Problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
 					"The request is malformed: " + invalid.getMessage() + ".")
-				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + REALM + ", error=\"invalid_request\", error_description="
-						+ ProblemResponseWriter.quoted(invalid.getMessage()));
+				.withHeader(HttpHeaders.WWW_AUTHENTICATE,
+						"Bearer " + REALM + ", error=\"invalid_request\", error_description="
+								+ ProblemResponseWriter.quoted(invalid.getMessage()));
 		}
 		if (ex instanceof InsufficientScopeException insufficient) {
 			return new Problem(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden",
 					"The access token does not grant this route: " + insufficient.getMessage() + ".")
-				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + REALM + ", error=\"insufficient_scope\", error_description="
-						+ ProblemResponseWriter.quoted(insufficient.getMessage()));
+				.withHeader(HttpHeaders.WWW_AUTHENTICATE,
+						"Bearer " + REALM + ", error=\"insufficient_scope\", error_description="
+								+ ProblemResponseWriter.quoted(insufficient.getMessage()));
 		}
 		if (ex instanceof RateLimitedException limited) {
 			return new Problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
@@ -148,7 +150,8 @@ public final class GatewayExceptionHandler implements WebExceptionHandler, Order
 		}
 		if (causedBy(ex, ConnectException.class) || causedBy(ex, UnknownHostException.class)
 				|| causedBy(ex, PrematureCloseException.class)) {
-			return new Problem(HttpStatus.BAD_GATEWAY, "bad-gateway", "Bad gateway", "The backend could not be reached.");
+			return new Problem(HttpStatus.BAD_GATEWAY, "bad-gateway", "Bad gateway",
+					"The backend could not be reached.");
 		}
 		if (ex instanceof ResponseStatusException status) {
 			return fromStatus(status.getStatusCode());

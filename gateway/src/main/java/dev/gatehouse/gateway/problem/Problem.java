@@ -21,7 +21,10 @@ public record Problem(HttpStatus status, String type, String title, String detai
 	/** Prefix of every problem {@code type}. */
 	public static final String TYPE_PREFIX = "urn:gatehouse:problem:";
 
-	/** Exchange attribute: the {@code type} of the problem the gateway answered with (the access log's reason). */
+	/**
+	 * Exchange attribute: the {@code type} of the problem the gateway answered with (the
+	 * access log's reason).
+	 */
 	public static final String REASON_ATTRIBUTE = Problem.class.getName() + ".reason";
 
 	public Problem(HttpStatus status, String type, String title, String detail) {

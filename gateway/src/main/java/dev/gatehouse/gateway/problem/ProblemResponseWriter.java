@@ -58,9 +58,9 @@ public final class ProblemResponseWriter {
 	}
 
 	/**
-	 * A gateway-made answer is never rendered, framed or sniffed as anything but JSON, whichever route (or none) it
-	 * belongs to; HSTS only when the request came over TLS (an http answer's HSTS is ignored, and a TLS terminator in
-	 * front sets its own).
+	 * A gateway-made answer is never rendered, framed or sniffed as anything but JSON,
+	 * whichever route (or none) it belongs to; HSTS only when the request came over TLS
+	 * (an http answer's HSTS is ignored, and a TLS terminator in front sets its own).
 	 */
 	private static void securityHeaders(ServerWebExchange exchange, HttpHeaders headers) {
 		headers.set("X-Content-Type-Options", "nosniff");
@@ -72,7 +72,9 @@ public final class ProblemResponseWriter {
 		}
 	}
 
-	/** @return {@code value} as a quoted-string (RFC 9110), for {@code WWW-Authenticate} */
+	/**
+	 * @return {@code value} as a quoted-string (RFC 9110), for {@code WWW-Authenticate}
+	 */
 	static String quoted(String value) {
 		StringBuilder out = new StringBuilder(value.length() + 2).append('"');
 		for (char c : value.toCharArray()) {

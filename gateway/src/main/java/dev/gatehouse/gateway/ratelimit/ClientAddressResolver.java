@@ -13,19 +13,24 @@ import dev.gatehouse.gateway.forwarding.TrustedProxies;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * The client's address for {@code key: ip}: the socket peer; only when the peer is one of the
- * {@code trusted-proxies}, the nearest {@code X-Forwarded-For} entry that is not itself a trusted proxy. A client
- * cannot change its key by sending {@code X-Forwarded-For}: from an untrusted peer the header is ignored, and entries
- * a client prepends are never reached while a trusted proxy appended the real address after them.
+ * The client's address for {@code key: ip}: the socket peer; only when the peer is one of
+ * the {@code trusted-proxies}, the nearest {@code X-Forwarded-For} entry that is not
+ * itself a trusted proxy. A client cannot change its key by sending
+ * {@code X-Forwarded-For}: from an untrusted peer the header is ignored, and entries a
+ * client prepends are never reached while a trusted proxy appended the real address after
+ * them.
  * <p>
- * An IPv6 client is keyed by its /64 (one subscriber's network: a host picks any address in it at will), an IPv4
- * client (also written IPv4-mapped, {@code ::ffff:a.b.c.d}) by its address.
+ * An IPv6 client is keyed by its /64 (one subscriber's network: a host picks any address
+ * in it at will), an IPv4 client (also written IPv4-mapped, {@code ::ffff:a.b.c.d}) by
+ * its address.
  */
 public final class ClientAddressResolver {
 
 	private final TrustedProxies trustedProxies;
 
-	/** @param trustedProxies the peers whose {@code X-Forwarded-For} is believed */
+	/**
+	 * @param trustedProxies the peers whose {@code X-Forwarded-For} is believed
+	 */
 	public ClientAddressResolver(TrustedProxies trustedProxies) {
 		this.trustedProxies = trustedProxies;
 	}
@@ -56,12 +61,14 @@ public final class ClientAddressResolver {
 			}
 		}
 		// every hop is a trusted proxy: the farthest one is the client
-		return forwarded.isEmpty() ? key(peer.getAddress()) : key(TrustedProxies.literal(withoutPort(forwarded.get(0))));
+		return forwarded.isEmpty() ? key(peer.getAddress())
+				: key(TrustedProxies.literal(withoutPort(forwarded.get(0))));
 	}
 
 	/**
-	 * An {@code X-Forwarded-For} entry without the port some proxies append ({@code 203.0.113.5:4711},
-	 * {@code [2001:db8::1]:4711}), so a client's key does not change with its source port.
+	 * An {@code X-Forwarded-For} entry without the port some proxies append
+	 * ({@code 203.0.113.5:4711}, {@code [2001:db8::1]:4711}), so a client's key does not
+	 * change with its source port.
 	 */
 	static String withoutPort(String hop) {
 		if (hop.startsWith("[")) {

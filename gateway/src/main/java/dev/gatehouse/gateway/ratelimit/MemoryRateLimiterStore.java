@@ -12,9 +12,10 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import reactor.core.publisher.Mono;
 
 /**
- * Fixed-window counters in this JVM, lock-free (compare-and-set), so the event loop never waits. Idle windows expire
- * with their period; the number of tracked keys is bounded ({@code rate-limit.memory-max-keys}). Limits are per gateway
- * instance: use Redis for a limit shared by several instances.
+ * Fixed-window counters in this JVM, lock-free (compare-and-set), so the event loop never
+ * waits. Idle windows expire with their period; the number of tracked keys is bounded
+ * ({@code rate-limit.memory-max-keys}). Limits are per gateway instance: use Redis for a
+ * limit shared by several instances.
  */
 public final class MemoryRateLimiterStore implements RateLimiterStore {
 
@@ -24,8 +25,9 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 
 	/**
 	 * @param clock time source
-	 * @param maxKeys most counters kept ({@code gatehouse.gateway.rate-limit.memory-max-keys}); beyond it the coldest
-	 * are evicted
+	 * @param maxKeys most counters kept
+	 * ({@code gatehouse.gateway.rate-limit.memory-max-keys}); beyond it the coldest are
+	 * evicted
 	 */
 	public MemoryRateLimiterStore(Clock clock, long maxKeys) {
 		this.clock = clock;
@@ -94,7 +96,8 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 
 	private Window window(String key, RateLimit limit, long now) {
 		return this.windows.asMap()
-			.compute(key, (k, window) -> (window == null || window.endsAt <= now) ? new Window(now + limit.period().toMillis()) : window);
+			.compute(key, (k, window) -> (window == null || window.endsAt <= now)
+					? new Window(now + limit.period().toMillis()) : window);
 	}
 
 	private static final class Window {

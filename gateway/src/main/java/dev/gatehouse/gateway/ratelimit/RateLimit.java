@@ -3,8 +3,9 @@ package dev.gatehouse.gateway.ratelimit;
 import java.time.Duration;
 
 /**
- * One limit of a route: at most {@code requests} per {@code period} for each value of {@code key}. The window starts
- * with the first request and lasts {@code period} (fixed window).
+ * One limit of a route: at most {@code requests} per {@code period} for each value of
+ * {@code key}. The window starts with the first request and lasts {@code period} (fixed
+ * window).
  *
  * @param name the policy name in the {@code RateLimit-Policy}/{@code RateLimit} fields
  * @param requests requests admitted per window
@@ -16,10 +17,16 @@ public record RateLimit(String name, long requests, Duration period, Key key) {
 	/** What a limit counts by. */
 	public enum Key {
 
-		/** The token's {@code sub}; the client address when the request carries no token (public routes). */
+		/**
+		 * The token's {@code sub}; the client address when the request carries no token
+		 * (public routes).
+		 */
 		SUBJECT,
 
-		/** The client address: the socket peer, or the forwarded address when the peer is a trusted proxy. */
+		/**
+		 * The client address: the socket peer, or the forwarded address when the peer is
+		 * a trusted proxy.
+		 */
 		IP,
 
 		/** The route as a whole: one budget shared by every caller. */

@@ -27,9 +27,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Rate limiting: the store chosen by {@code gatehouse.gateway.rate-limit.store} ({@code memory} or {@code redis}), the
- * filter that applies route {@code rate-limit} metadata, and Redis client behaviour that keeps a dead Redis cheap:
- * commands are rejected at once while disconnected instead of queued, and every command is bounded by
+ * Rate limiting: the store chosen by {@code gatehouse.gateway.rate-limit.store}
+ * ({@code memory} or {@code redis}), the filter that applies route {@code rate-limit}
+ * metadata, and Redis client behaviour that keeps a dead Redis cheap: commands are
+ * rejected at once while disconnected instead of queued, and every command is bounded by
  * {@code spring.data.redis.timeout} (250 ms by default).
  */
 @Configuration(proxyBeanMethods = false)
@@ -46,8 +47,8 @@ public class RateLimitConfiguration {
 				throw new InvalidGatewayConfigurationException(java.util.List.of(GatewayProperties.PREFIX
 						+ ".rate-limit.store: 'redis' needs Redis configured (spring.data.redis.host or spring.data.redis.url)"));
 			}
-			log.info("Rate limits are shared through Redis (command timeout {} ms, on-store-failure: {})", timeout.toMillis(),
-					properties.rateLimit().onStoreFailure());
+			log.info("Rate limits are shared through Redis (command timeout {} ms, on-store-failure: {})",
+					timeout.toMillis(), properties.rateLimit().onStoreFailure());
 			return new RedisRateLimiterStore(timeout, readiness.getObject());
 		}
 		return new MemoryRateLimiterStore(clock, properties.rateLimit().memoryMaxKeys());
@@ -60,11 +61,14 @@ public class RateLimitConfiguration {
 				new ClientAddressResolver(trustedProxies), meters, clock);
 	}
 
-	/** After an outage, reconnect within two seconds of Redis returning (Lettuce's default backoff reaches 30 s). */
+	/**
+	 * After an outage, reconnect within two seconds of Redis returning (Lettuce's default
+	 * backoff reaches 30 s).
+	 */
 	@Bean
 	ClientResourcesBuilderCustomizer gatehouseReconnectDelay() {
-		return (resources) -> resources.reconnectDelay(
-				Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
+		return (resources) -> resources
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
 	}
 
 	/** While Redis is down, fail fast instead of queueing commands behind a reconnect. */

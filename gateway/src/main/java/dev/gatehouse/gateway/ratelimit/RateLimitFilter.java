@@ -28,14 +28,18 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Applies the matched route's {@code rate-limit} metadata. Runs right after authentication and before every route
- * filter: a refused request is an error the gateway's exception handler answers (429, problem+json, request id), it is
- * never retried, never counted by the circuit breaker and never reaches the backend. Every response of a limited route
- * carries {@code RateLimit-Policy} and {@code RateLimit}, errors included.
+ * Applies the matched route's {@code rate-limit} metadata. Runs right after
+ * authentication and before every route filter: a refused request is an error the
+ * gateway's exception handler answers (429, problem+json, request id), it is never
+ * retried, never counted by the circuit breaker and never reaches the backend. Every
+ * response of a limited route carries {@code RateLimit-Policy} and {@code RateLimit},
+ * errors included.
  */
 public final class RateLimitFilter implements GlobalFilter, Ordered {
 
-	/** After {@link PolicyEnforcementFilter} (the subject is known), before route filters. */
+	/**
+	 * After {@link PolicyEnforcementFilter} (the subject is known), before route filters.
+	 */
 	public static final int ORDER = PolicyEnforcementFilter.ORDER + 10;
 
 	private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
@@ -89,7 +93,8 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 			.map((decision) -> new Outcome(decision, decision.allowed() ? limited.allowed() : limited.limited()))
 			.onErrorResume((ex) -> Mono.just(storeFailure(route, limited, ex)))
 			.flatMap((outcome) -> {
-				// set by the gateway itself, so the problem writer keeps them on error responses too
+				// set by the gateway itself, so the problem writer keeps them on error
+				// responses too
 				HttpHeaders headers = exchange.getResponse().getHeaders();
 				headers.set(RateLimitHeaders.POLICY, limited.policyHeader());
 				if (outcome.decision() != null) {
@@ -97,7 +102,8 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 				}
 				outcome.counter().increment();
 				if (outcome.decision() != null && !outcome.decision().allowed()) {
-					return Mono.error(new RateLimitedException(RateLimitHeaders.retryAfter(limits, outcome.decision())));
+					return Mono
+						.error(new RateLimitedException(RateLimitHeaders.retryAfter(limits, outcome.decision())));
 				}
 				if (outcome.decision() == null && this.denyOnStoreFailure) {
 					return Mono.error(new RateLimitStoreUnavailableException());
@@ -106,7 +112,10 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 			});
 	}
 
-	/** What is fixed for a route version: its policy header and its counters, built once, not per request. */
+	/**
+	 * What is fixed for a route version: its policy header and its counters, built once,
+	 * not per request.
+	 */
 	private LimitedRoute limitedRoute(Route route, List<RateLimit> limits) {
 		LimitedRoute limited = this.limitedRoutes.get(route.getId());
 		if (limited == null || limited.limits() != limits) {
@@ -136,11 +145,14 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 		long now = this.clock.millis();
 		long last = this.lastWarning.get();
 		if (now - last >= WARN_INTERVAL.toMillis() && this.lastWarning.compareAndSet(last, now)) {
-			log.warn("Rate-limit store failed ({}) on route {}: {} requests (on-store-failure); further failures are counted "
-					+ "in gatehouse.gateway.ratelimit.store.failures and logged at most every {}s", ex.getClass().getSimpleName(),
-					route.getId(), this.denyOnStoreFailure ? "refusing" : "admitting", WARN_INTERVAL.toSeconds());
+			log.warn(
+					"Rate-limit store failed ({}) on route {}: {} requests (on-store-failure); further failures are counted "
+							+ "in gatehouse.gateway.ratelimit.store.failures and logged at most every {}s",
+					ex.getClass().getSimpleName(), route.getId(), this.denyOnStoreFailure ? "refusing" : "admitting",
+					WARN_INTERVAL.toSeconds());
 		}
-		return new Outcome(null, this.denyOnStoreFailure ? limited.storeFailureDenied() : limited.storeFailureAllowed());
+		return new Outcome(null,
+				this.denyOnStoreFailure ? limited.storeFailureDenied() : limited.storeFailureAllowed());
 	}
 
 	private Counter counter(Route route, String outcome) {

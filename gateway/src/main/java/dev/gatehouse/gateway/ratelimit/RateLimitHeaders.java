@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * The {@code RateLimit-Policy} and {@code RateLimit} fields of draft-ietf-httpapi-ratelimit-headers-11, e.g.
- * {@code RateLimit-Policy: "burst";q=5;w=1, "daily";q=1000;w=86400} and {@code RateLimit: "burst";r=3;t=1}.
+ * The {@code RateLimit-Policy} and {@code RateLimit} fields of
+ * draft-ietf-httpapi-ratelimit-headers-11, e.g.
+ * {@code RateLimit-Policy: "burst";q=5;w=1, "daily";q=1000;w=86400} and
+ * {@code RateLimit: "burst";r=3;t=1}.
  */
 final class RateLimitHeaders {
 
@@ -19,7 +21,8 @@ final class RateLimitHeaders {
 	static String policy(List<RateLimit> limits) {
 		StringJoiner joiner = new StringJoiner(", ");
 		for (RateLimit limit : limits) {
-			joiner.add(quoted(limit.name()) + ";q=" + limit.requests() + ";w=" + Math.max(1, limit.period().toSeconds()));
+			joiner
+				.add(quoted(limit.name()) + ";q=" + limit.requests() + ";w=" + Math.max(1, limit.period().toSeconds()));
 		}
 		return joiner.toString();
 	}

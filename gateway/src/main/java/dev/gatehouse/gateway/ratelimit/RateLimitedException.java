@@ -1,6 +1,9 @@
 package dev.gatehouse.gateway.ratelimit;
 
-/** A request over a route's limit: 429 with {@code Retry-After}; the backend never sees it. */
+/**
+ * A request over a route's limit: 429 with {@code Retry-After}; the backend never sees
+ * it.
+ */
 public class RateLimitedException extends RuntimeException {
 
 	private final long retryAfterSeconds;

@@ -5,9 +5,10 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * Where counters live: in this JVM ({@link MemoryRateLimiterStore}) or shared by every gateway in Redis
- * ({@link RedisRateLimiterStore}). One call decides one request against all limits of its route, atomically: a
- * request is counted against every limit or, when any limit is exhausted, against none.
+ * Where counters live: in this JVM ({@link MemoryRateLimiterStore}) or shared by every
+ * gateway in Redis ({@link RedisRateLimiterStore}). One call decides one request against
+ * all limits of its route, atomically: a request is counted against every limit or, when
+ * any limit is exhausted, against none.
  */
 public interface RateLimiterStore {
 

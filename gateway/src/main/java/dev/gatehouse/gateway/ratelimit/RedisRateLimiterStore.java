@@ -20,16 +20,20 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.StreamUtils;
 
 /**
- * Counters shared by every gateway in Redis: one Lua script call per request covers every limit of the route
- * atomically. Keys are {@code gatehouse:rl:{<route>}:<limit>:<key>}: the hash tag puts all counters of a route in one
- * Redis Cluster slot, so the script may touch them together; each counter expires with its window. Every call is
- * bounded by {@code timeout}; an error or timeout is the caller's to handle ({@code on-store-failure}).
+ * Counters shared by every gateway in Redis: one Lua script call per request covers every
+ * limit of the route atomically. Keys are {@code gatehouse:rl:{<route>}:<limit>:<key>}:
+ * the hash tag puts all counters of a route in one Redis Cluster slot, so the script may
+ * touch them together; each counter expires with its window. Every call is bounded by
+ * {@code timeout}; an error or timeout is the caller's to handle
+ * ({@code on-store-failure}).
  */
 public final class RedisRateLimiterStore implements RateLimiterStore {
 
 	static final String KEY_PREFIX = "gatehouse:rl:";
 
-	/** Read once at start-up: a lazily read resource would be file I/O on the event loop. */
+	/**
+	 * Read once at start-up: a lazily read resource would be file I/O on the event loop.
+	 */
 	private static final String SCRIPT = script();
 
 	private static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
@@ -62,7 +66,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 	public Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys) {
 		ReactiveRedisConnection connection = this.readiness.connection();
 		if (connection == null) {
-			// the first connection is still being made in the background: never connect on the event loop
+			// the first connection is still being made in the background: never connect
+			// on the event loop
 			return Mono.error(new IllegalStateException("Redis not connected yet"));
 		}
 		ByteBuffer[] keysAndArgs = new ByteBuffer[limits.size() * 3];
@@ -72,8 +77,10 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 			keysAndArgs[limits.size() + 2 * i + 1] = bytes(Long.toString(limits.get(i).period().toMillis()));
 		}
 		ReactiveScriptingCommands scripting = connection.scriptingCommands();
-		// EVALSHA: only the digest travels; a server that does not know the script yet (first call, restart,
-		// SCRIPT FLUSH) answers NOSCRIPT and gets the script itself. The multi-bulk reply arrives as one List.
+		// EVALSHA: only the digest travels; a server that does not know the script yet
+		// (first call, restart,
+		// SCRIPT FLUSH) answers NOSCRIPT and gets the script itself. The multi-bulk reply
+		// arrives as one List.
 		return scripting.<List<?>>evalSha(SCRIPT_SHA1, ReturnType.MULTI, limits.size(), keysAndArgs)
 			.onErrorResume(RedisRateLimiterStore::isNoScript,
 					(ex) -> scripting.<List<?>>eval(ByteBuffer.wrap(SCRIPT_BYTES), ReturnType.MULTI, limits.size(),
@@ -87,7 +94,10 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Buffers may be consumed when written: the rare second attempt gets fresh views of the same bytes. */
+	/**
+	 * Buffers may be consumed when written: the rare second attempt gets fresh views of
+	 * the same bytes.
+	 */
 	private static ByteBuffer[] rewound(ByteBuffer[] buffers) {
 		ByteBuffer[] copies = new ByteBuffer[buffers.length];
 		for (int i = 0; i < buffers.length; i++) {

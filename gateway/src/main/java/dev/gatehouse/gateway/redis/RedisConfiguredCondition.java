@@ -5,7 +5,10 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
-/** Redis is configured: {@code spring.data.redis.host} or {@code spring.data.redis.url} has a value. */
+/**
+ * Redis is configured: {@code spring.data.redis.host} or {@code spring.data.redis.url}
+ * has a value.
+ */
 public class RedisConfiguredCondition implements Condition {
 
 	public static boolean isRedisConfigured(org.springframework.core.env.Environment environment) {

@@ -15,11 +15,13 @@ import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
- * Opens the shared Redis connection once, in the background, on a thread that may block. Spring Data Redis connects
- * that connection synchronously on first use, which must never happen on an event-loop thread; once it exists, Lettuce
- * reconnects it by itself without blocking anybody. Until then Redis users treat Redis as unavailable
- * ({@link #connection()} is {@code null}) or wait for it ({@link #ready()}); the gateway starts whether Redis is up or
- * not. Hot paths send their commands through {@link #connection()}, which needs no lock.
+ * Opens the shared Redis connection once, in the background, on a thread that may block.
+ * Spring Data Redis connects that connection synchronously on first use, which must never
+ * happen on an event-loop thread; once it exists, Lettuce reconnects it by itself without
+ * blocking anybody. Until then Redis users treat Redis as unavailable
+ * ({@link #connection()} is {@code null}) or wait for it ({@link #ready()}); the gateway
+ * starts whether Redis is up or not. Hot paths send their commands through
+ * {@link #connection()}, which needs no lock.
  */
 public final class RedisConnectionReadiness implements SmartLifecycle {
 
@@ -38,9 +40,10 @@ public final class RedisConnectionReadiness implements SmartLifecycle {
 	}
 
 	/**
-	 * The connection opened at start, kept for the life of the gateway, or {@code null} while it does not exist yet.
-	 * Its commands run on the shared Lettuce connection without touching the connection factory (whose lock must never
-	 * be waited for on an event loop); Lettuce reconnects it by itself after an outage.
+	 * The connection opened at start, kept for the life of the gateway, or {@code null}
+	 * while it does not exist yet. Its commands run on the shared Lettuce connection
+	 * without touching the connection factory (whose lock must never be waited for on an
+	 * event loop); Lettuce reconnects it by itself after an outage.
 	 */
 	public ReactiveRedisConnection connection() {
 		return this.connection;
@@ -55,7 +58,8 @@ public final class RedisConnectionReadiness implements SmartLifecycle {
 	public void start() {
 		this.connecting = Mono.fromRunnable(() -> this.connection = this.connections.getReactiveConnection())
 			.subscribeOn(Schedulers.boundedElastic())
-			.doOnError((ex) -> log.warn("Redis is not reachable yet ({}); retrying in the background", ex.getClass().getSimpleName()))
+			.doOnError((ex) -> log.warn("Redis is not reachable yet ({}); retrying in the background",
+					ex.getClass().getSimpleName()))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
 			.subscribe(null, null, () -> {
 				this.readySignal.tryEmitEmpty();
@@ -71,8 +75,10 @@ public final class RedisConnectionReadiness implements SmartLifecycle {
 		}
 		ReactiveRedisConnection open = this.connection;
 		if (open != null) {
-			// releases what the connection opened for itself; the shared connection is the factory's to close
-			open.closeLater().subscribe(null, (ex) -> { });
+			// releases what the connection opened for itself; the shared connection is
+			// the factory's to close
+			open.closeLater().subscribe(null, (ex) -> {
+			});
 		}
 	}
 

@@ -29,12 +29,13 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 /**
- * Keeps the {@link RevocationView} current from what the auth-service writes to Redis: a full load of the
- * {@code gatehouse:revoked:*} keys at start, every message of channel {@code gatehouse:revocations} as it comes, and a
- * full reload whenever a Redis connection is (re)established and every {@code resync-interval}, so nothing published
- * while this gateway was cut off stays unknown. While Redis is unreachable the view keeps enforcing everything it
- * already knows; revocations made meanwhile are enforced once Redis is back (the auth-service keeps them in its
- * outbox until Redis has them).
+ * Keeps the {@link RevocationView} current from what the auth-service writes to Redis: a
+ * full load of the {@code gatehouse:revoked:*} keys at start, every message of channel
+ * {@code gatehouse:revocations} as it comes, and a full reload whenever a Redis
+ * connection is (re)established and every {@code resync-interval}, so nothing published
+ * while this gateway was cut off stays unknown. While Redis is unreachable the view keeps
+ * enforcing everything it already knows; revocations made meanwhile are enforced once
+ * Redis is back (the auth-service keeps them in its outbox until Redis has them).
  */
 public final class RedisRevocationSync implements SmartLifecycle {
 
@@ -69,8 +70,8 @@ public final class RedisRevocationSync implements SmartLifecycle {
 	private volatile boolean started;
 
 	public RedisRevocationSync(RevocationView view, ReactiveStringRedisTemplate redis,
-			ReactiveRedisConnectionFactory connections, RedisConnectionReadiness readiness, ClientResources clientResources,
-			Duration resyncInterval, Clock clock, MeterRegistry meters) {
+			ReactiveRedisConnectionFactory connections, RedisConnectionReadiness readiness,
+			ClientResources clientResources, Duration resyncInterval, Clock clock, MeterRegistry meters) {
 		this.view = view;
 		this.redis = redis;
 		this.connections = connections;
@@ -84,8 +85,9 @@ public final class RedisRevocationSync implements SmartLifecycle {
 		Gauge.builder("gatehouse.gateway.revocation.entries", view, RevocationView::size)
 			.description("Revocations known to this gateway")
 			.register(meters);
-		Gauge.builder("gatehouse.gateway.revocation.last.sync.age", this,
-				(sync) -> (sync.lastSync.get() == 0) ? Double.NaN : (clock.millis() - sync.lastSync.get()) / 1000.0)
+		Gauge
+			.builder("gatehouse.gateway.revocation.last.sync.age", this,
+					(sync) -> (sync.lastSync.get() == 0) ? Double.NaN : (clock.millis() - sync.lastSync.get()) / 1000.0)
 			.description("Seconds since revocations were last fully loaded from Redis")
 			.baseUnit("seconds")
 			.register(meters);
@@ -111,8 +113,9 @@ public final class RedisRevocationSync implements SmartLifecycle {
 	}
 
 	/**
-	 * The channel's messages. The listener container connects when it is created, so it is created on a thread that
-	 * may block, and again after every failure: a gateway starts, and keeps serving, whether Redis is up or not.
+	 * The channel's messages. The listener container connects when it is created, so it
+	 * is created on a thread that may block, and again after every failure: a gateway
+	 * starts, and keeps serving, whether Redis is up or not.
 	 */
 	private Flux<String> messages() {
 		return Mono.fromCallable(() -> new ReactiveRedisMessageListenerContainer(this.connections))
@@ -122,16 +125,22 @@ public final class RedisRevocationSync implements SmartLifecycle {
 				.doFinally((signal) -> container.destroyLater().subscribe()));
 	}
 
-	/** Loads every revocation key, once the shared connection exists; returns how many were applied. */
+	/**
+	 * Loads every revocation key, once the shared connection exists; returns how many
+	 * were applied.
+	 */
 	public Mono<Long> resync() {
-		// deferred: nothing may touch the connection while the pipeline is assembled (a reconnect event arrives on
+		// deferred: nothing may touch the connection while the pipeline is assembled (a
+		// reconnect event arrives on
 		// Lettuce's own event loop)
 		return this.readiness.ready().then(Mono.defer(this::load));
 	}
 
 	private Mono<Long> load() {
-		// Every template call takes the connection factory's lock (and may (re)open the shared connection under it):
-		// each one is subscribed where blocking is allowed, never on the Lettuce event loop that delivers SCAN pages.
+		// Every template call takes the connection factory's lock (and may (re)open the
+		// shared connection under it):
+		// each one is subscribed where blocking is allowed, never on the Lettuce event
+		// loop that delivers SCAN pages.
 		return this.redis.scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").count(1000).build())
 			.subscribeOn(Schedulers.boundedElastic())
 			.buffer(500)
@@ -143,8 +152,8 @@ public final class RedisRevocationSync implements SmartLifecycle {
 			.doOnSuccess((count) -> this.lastSync.set(this.clock.millis()))
 			.doOnError((ex) -> {
 				this.failures.increment();
-				log.warn("Cannot load revocations from Redis ({}); enforcing the {} already known", ex.getClass().getSimpleName(),
-						this.view.size());
+				log.warn("Cannot load revocations from Redis ({}); enforcing the {} already known",
+						ex.getClass().getSimpleName(), this.view.size());
 				log.debug("Revocation load failure", ex);
 			});
 	}
@@ -158,7 +167,8 @@ public final class RedisRevocationSync implements SmartLifecycle {
 				continue;
 			}
 			try {
-				// the view keeps each entry as long as a token it concerns can be accepted, whatever the key's TTL
+				// the view keeps each entry as long as a token it concerns can be
+				// accepted, whatever the key's TTL
 				if (this.view.apply(parts[0], parts[1], Long.parseLong(value))) {
 					applied++;
 				}
@@ -171,8 +181,8 @@ public final class RedisRevocationSync implements SmartLifecycle {
 	}
 
 	/**
-	 * {@code <kind> <subject> <value>}, as the auth-service publishes it; a user's subject is {@code <iss>:<sub>}, both
-	 * form-encoded, so neither contains a space.
+	 * {@code <kind> <subject> <value>}, as the auth-service publishes it; a user's
+	 * subject is {@code <iss>:<sub>}, both form-encoded, so neither contains a space.
 	 */
 	void applyMessage(String message) {
 		String[] parts = message.split(" ");

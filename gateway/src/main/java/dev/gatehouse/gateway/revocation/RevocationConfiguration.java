@@ -19,9 +19,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
 /**
- * Revocation enforcement: with Redis configured ({@code spring.data.redis.host} or {@code .url}) the gateway keeps a
- * {@link RevocationView} current from what the auth-service writes there; without it, it warns that revocation is not
- * enforced and accepts every valid token until it expires.
+ * Revocation enforcement: with Redis configured ({@code spring.data.redis.host} or
+ * {@code .url}) the gateway keeps a {@link RevocationView} current from what the
+ * auth-service writes there; without it, it warns that revocation is not enforced and
+ * accepts every valid token until it expires.
  */
 @Configuration(proxyBeanMethods = false)
 public class RevocationConfiguration {
@@ -39,8 +40,8 @@ public class RevocationConfiguration {
 
 		@Bean
 		RedisRevocationSync redisRevocationSync(RevocationView view, ReactiveStringRedisTemplate redis,
-				ReactiveRedisConnectionFactory connections, RedisConnectionReadiness readiness, ClientResources clientResources,
-				GatewayProperties properties, Clock clock, MeterRegistry meters) {
+				ReactiveRedisConnectionFactory connections, RedisConnectionReadiness readiness,
+				ClientResources clientResources, GatewayProperties properties, Clock clock, MeterRegistry meters) {
 			log.info("Enforcing revocations published in Redis (keys {}*, channel {})", RedisRevocationSync.KEY_PREFIX,
 					RedisRevocationSync.CHANNEL);
 			return new RedisRevocationSync(view, redis, connections, readiness, clientResources,

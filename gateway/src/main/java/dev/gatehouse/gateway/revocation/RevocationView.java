@@ -8,22 +8,26 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
 /**
- * The revocations this gateway knows, in memory, so a request never waits on Redis: revoked access tokens by
- * {@code jti}, revoked logins by {@code sid}, and per-user "not before" instants by issuer and subject (a {@code sub}
- * is only unique per issuer). Kept current by {@link RedisRevocationSync}.
+ * The revocations this gateway knows, in memory, so a request never waits on Redis:
+ * revoked access tokens by {@code jti}, revoked logins by {@code sid}, and per-user "not
+ * before" instants by issuer and subject (a {@code sub} is only unique per issuer). Kept
+ * current by {@link RedisRevocationSync}.
  * <p>
- * An entry is kept until no token it concerns can be accepted any more, whatever TTL its Redis key had: a revoked
- * {@code jti} or {@code sid} until its expiry plus this gateway's clock skew plus {@link #MARGIN}; a user's "not
- * before" until it plus the maximum token lifetime plus the same.
+ * An entry is kept until no token it concerns can be accepted any more, whatever TTL its
+ * Redis key had: a revoked {@code jti} or {@code sid} until its expiry plus this
+ * gateway's clock skew plus {@link #MARGIN}; a user's "not before" until it plus the
+ * maximum token lifetime plus the same.
  */
 public final class RevocationView implements TokenRevocationCheck {
 
-	/** Kept beyond the clock skew, for clocks of auth-service and gateway that disagree a little. */
+	/**
+	 * Kept beyond the clock skew, for clocks of auth-service and gateway that disagree a
+	 * little.
+	 */
 	public static final Duration MARGIN = Duration.ofSeconds(60);
 
 	private final Map<String, Long> tokens = new ConcurrentHashMap<>();
@@ -33,7 +37,10 @@ public final class RevocationView implements TokenRevocationCheck {
 	/** Issuer, then subject. */
 	private final Map<String, Map<String, Entry>> users = new ConcurrentHashMap<>();
 
-	/** Written by an auth-service from before issuer-qualified keys ({@code user:<sub>}): applies under every issuer. */
+	/**
+	 * Written by an auth-service from before issuer-qualified keys ({@code user:<sub>}):
+	 * applies under every issuer.
+	 */
 	private final Map<String, Entry> legacyUsers = new ConcurrentHashMap<>();
 
 	private final Clock clock;
@@ -50,7 +57,8 @@ public final class RevocationView implements TokenRevocationCheck {
 	public RevocationView(Clock clock, Duration clockSkew, Duration maxTokenLifetime) {
 		this.clock = clock;
 		this.tokenRetention = clockSkew.plus(MARGIN).toSeconds();
-		// a token dated before a user's "not before" expires at most the maximum lifetime after it
+		// a token dated before a user's "not before" expires at most the maximum lifetime
+		// after it
 		this.userRetention = maxTokenLifetime.toSeconds() + this.tokenRetention;
 	}
 
@@ -81,8 +89,10 @@ public final class RevocationView implements TokenRevocationCheck {
 	/**
 	 * Applies one revocation as the auth-service writes it.
 	 * @param kind {@code jti}, {@code sid} or {@code user}
-	 * @param subject the jti, the sid, or {@code <iss>:<sub>} with both form-encoded (UTF-8)
-	 * @param value expiry of the token (jti), of the login's last token (sid), or "not before" (user), epoch seconds
+	 * @param subject the jti, the sid, or {@code <iss>:<sub>} with both form-encoded
+	 * (UTF-8)
+	 * @param value expiry of the token (jti), of the login's last token (sid), or "not
+	 * before" (user), epoch seconds
 	 * @return whether the revocation was understood
 	 */
 	public boolean apply(String kind, String subject, long value) {

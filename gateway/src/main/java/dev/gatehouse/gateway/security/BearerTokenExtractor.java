@@ -47,9 +47,10 @@ public final class BearerTokenExtractor {
 	}
 
 	/**
-	 * {@code Bearer 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="} (RFC 6750 section 2.1), the scheme
-	 * already matched. A plain scan: this runs on every request, and a regular expression over a kilobyte of token
-	 * cost several microseconds.
+	 * {@code Bearer 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="} (RFC
+	 * 6750 section 2.1), the scheme already matched. A plain scan: this runs on every
+	 * request, and a regular expression over a kilobyte of token cost several
+	 * microseconds.
 	 */
 	private static boolean isB64TokenCredentials(String value) {
 		int length = value.length();

@@ -52,8 +52,8 @@ public final class CachingTokenVerifier implements TokenVerifier {
 	}
 
 	/**
-	 * The SHA-256 of a token, as four longs: the cache key, so the token itself is never kept, and neither encoded
-	 * nor wrapped per request.
+	 * The SHA-256 of a token, as four longs: the cache key, so the token itself is never
+	 * kept, and neither encoded nor wrapped per request.
 	 */
 	record TokenDigest(long a, long b, long c, long d) {
 
@@ -65,7 +65,10 @@ public final class CachingTokenVerifier implements TokenVerifier {
 			return new TokenDigest(bytes.getLong(), bytes.getLong(), bytes.getLong(), bytes.getLong());
 		}
 
-		/** Cloning a digest skips the provider lookup {@code getInstance} does on every call. */
+		/**
+		 * Cloning a digest skips the provider lookup {@code getInstance} does on every
+		 * call.
+		 */
 		private static MessageDigest newDigest() {
 			try {
 				return (MessageDigest) PROTOTYPE.clone();

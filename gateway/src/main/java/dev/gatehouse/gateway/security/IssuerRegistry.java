@@ -18,8 +18,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.gatehouse.gateway.config.GatewayProperties;
 
 /**
- * Builds one {@link IssuerVerifier} per configured issuer and the {@link JwtTokenVerifier}
- * over them. Reading a PEM file happens here, at start-up.
+ * Builds one {@link IssuerVerifier} per configured issuer and the
+ * {@link JwtTokenVerifier} over them. Reading a PEM file happens here, at start-up.
  */
 public final class IssuerRegistry {
 
@@ -55,7 +55,9 @@ public final class IssuerRegistry {
 		return new StaticKeySource(Keys.hmacShaKeyFor(issuer.hmacSecret().getBytes(StandardCharsets.UTF_8)));
 	}
 
-	/** @return a verifier over every configured issuer (without cache) */
+	/**
+	 * @return a verifier over every configured issuer (without cache)
+	 */
 	public TokenVerifier verifier() {
 		return new JwtTokenVerifier(this.verifiers, this.clock, this.properties.clockSkew(),
 				this.properties.maxTokenLifetime());

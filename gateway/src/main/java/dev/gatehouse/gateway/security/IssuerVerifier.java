@@ -124,7 +124,9 @@ final class IssuerVerifier {
 		}
 	}
 
-	/** RFC 8725 section 3.11: compare case-insensitively, {@code application/} optional. */
+	/**
+	 * RFC 8725 section 3.11: compare case-insensitively, {@code application/} optional.
+	 */
 	private static String normalizeType(String typ) {
 		String lower = typ.toLowerCase(Locale.ROOT);
 		return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;

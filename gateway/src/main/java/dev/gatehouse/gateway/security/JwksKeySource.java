@@ -28,12 +28,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <ul>
  * <li>The snapshot is used for {@code jwks-cache-ttl}; after that the next request
  * triggers a background refresh and is served from the old snapshot meanwhile.</li>
- * <li>A token naming an unknown {@code kid} triggers an immediate refetch, at most once per
- * {@code jwks-refetch-cooldown}; all requests arriving while a fetch runs share it.</li>
+ * <li>A token naming an unknown {@code kid} triggers an immediate refetch, at most once
+ * per {@code jwks-refetch-cooldown}; all requests arriving while a fetch runs share
+ * it.</li>
  * <li>When a fetch fails the last good snapshot keeps serving (logged and counted).</li>
  * </ul>
- * Only asymmetric public keys with {@code use} absent or {@code sig} are taken: a JWKS can
- * never inject an HMAC secret.
+ * Only asymmetric public keys with {@code use} absent or {@code sig} are taken: a JWKS
+ * can never inject an HMAC secret.
  */
 final class JwksKeySource implements IssuerKeySource {
 
@@ -83,7 +84,8 @@ final class JwksKeySource implements IssuerKeySource {
 		Instant now = this.clock.instant();
 		if (current.find(kid, alg) != null) {
 			if (current.isStale(now, this.ttl)) {
-				refreshIfAllowed(now); // starts a background fetch; this request uses the current keys
+				refreshIfAllowed(now); // starts a background fetch; this request uses the
+										// current keys
 			}
 			return Mono.empty();
 		}

@@ -24,12 +24,12 @@ import dev.gatehouse.gateway.security.TokenRejectedException.Reason;
  * <li>structure: three non-empty base64url segments of JSON objects;</li>
  * <li>header: {@code alg} present and never {@code none}; no {@code jwk}, {@code jku},
  * {@code x5u}, {@code x5c}, {@code crit}, {@code b64}, {@code zip}, {@code enc};</li>
- * <li>issuer chosen by the unverified {@code iss}, only to pick the key source and
- * rules; {@code alg} on that issuer's allow-list; {@code typ} if the issuer requires
- * one;</li>
+ * <li>issuer chosen by the unverified {@code iss}, only to pick the key source and rules;
+ * {@code alg} on that issuer's allow-list; {@code typ} if the issuer requires one;</li>
  * <li>time claims are JSON numbers; {@code exp} required, not past (beyond the skew), not
  * further away than the maximum lifetime (so absurd values never reach date arithmetic);
- * {@code nbf} and {@code iat} not in the future; {@code exp - iat} within the lifetime;</li>
+ * {@code nbf} and {@code iat} not in the future; {@code exp - iat} within the
+ * lifetime;</li>
  * <li>key made available (JWKS refresh for an unknown {@code kid}), then signature,
  * {@code iss}, {@code exp}, {@code nbf} verified by jjwt with that key;</li>
  * <li>{@code aud}, {@code sub}, {@code roles}, {@code scope} checked on the now verified
@@ -134,8 +134,8 @@ final class JwtTokenVerifier implements TokenVerifier {
 
 	/**
 	 * A NumericDate claim as whole seconds, or {@code null} if absent. Must be a JSON
-	 * number; values beyond year 9999 are clamped so later arithmetic cannot overflow (they
-	 * are refused by the lifetime check anyway).
+	 * number; values beyond year 9999 are clamped so later arithmetic cannot overflow
+	 * (they are refused by the lifetime check anyway).
 	 */
 	private static Long numericDate(JsonNode claims, String name) {
 		JsonNode value = claims.get(name);

@@ -14,7 +14,10 @@ public class TokenRejectedException extends RuntimeException {
 		MALFORMED("malformed token"),
 		/** {@code alg} not on the issuer's allow-list (never {@code none}). */
 		ALGORITHM_NOT_ALLOWED("signing algorithm not allowed"),
-		/** A header such as {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} or {@code crit}. */
+		/**
+		 * A header such as {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} or
+		 * {@code crit}.
+		 */
 		HEADER_NOT_ALLOWED("token header parameter not allowed"),
 		/** {@code iss} does not name a configured issuer. */
 		UNKNOWN_ISSUER("unknown issuer"),
@@ -36,7 +39,9 @@ public class TokenRejectedException extends RuntimeException {
 		INVALID_TYPE("invalid token type (typ)"),
 		/** A required claim is missing or has the wrong type. */
 		INVALID_CLAIM("invalid or missing claim"),
-		/** A configured issuer, but not one of those the route's {@code issuers} lists. */
+		/**
+		 * A configured issuer, but not one of those the route's {@code issuers} lists.
+		 */
 		ISSUER_NOT_ACCEPTED("issuer not accepted on this route"),
 		/** Revoked by the issuer. */
 		REVOKED("token revoked");
@@ -75,7 +80,9 @@ public class TokenRejectedException extends RuntimeException {
 		return this.reason;
 	}
 
-	/** @return text for {@code error_description}: reason plus safe detail */
+	/**
+	 * @return text for {@code error_description}: reason plus safe detail
+	 */
 	public String getDescription() {
 		return getMessage();
 	}

@@ -2,7 +2,8 @@ package dev.gatehouse.gateway.security;
 
 /**
  * Seam for revocation (issue 4): consulted on every request after the token verified,
- * also when it came from the verified-token cache. Answers from memory: never I/O, never blocks.
+ * also when it came from the verified-token cache. Answers from memory: never I/O, never
+ * blocks.
  */
 @FunctionalInterface
 public interface TokenRevocationCheck {

@@ -102,12 +102,16 @@ public final class VerifiedToken {
 		return this.issuedAt;
 	}
 
-	/** @return the roles as forwarded in {@code X-Auth-Roles}: comma-separated */
+	/**
+	 * @return the roles as forwarded in {@code X-Auth-Roles}: comma-separated
+	 */
 	public String rolesHeader() {
 		return this.rolesHeader;
 	}
 
-	/** @return the scopes as forwarded in {@code X-Auth-Scopes}: space-separated */
+	/**
+	 * @return the scopes as forwarded in {@code X-Auth-Scopes}: space-separated
+	 */
 	public String scopesHeader() {
 		return this.scopesHeader;
 	}
@@ -129,9 +133,10 @@ public final class VerifiedToken {
 
 	@Override
 	public String toString() {
-		return "VerifiedToken[issuer=" + this.issuer + ", subject=" + this.subject + ", roles=" + this.roles + ", scopes="
-				+ this.scopes + ", clientId=" + this.clientId + ", tokenId=" + this.tokenId + ", sessionId=" + this.sessionId
-				+ ", expiresAt=" + this.expiresAt + ", issuedAt=" + this.issuedAt + "]";
+		return "VerifiedToken[issuer=" + this.issuer + ", subject=" + this.subject + ", roles=" + this.roles
+				+ ", scopes=" + this.scopes + ", clientId=" + this.clientId + ", tokenId=" + this.tokenId
+				+ ", sessionId=" + this.sessionId + ", expiresAt=" + this.expiresAt + ", issuedAt=" + this.issuedAt
+				+ "]";
 	}
 
 }

@@ -34,8 +34,8 @@ class AccessLogFormatTests {
 
 	@Test
 	void aRefusalHasItsReasonAndNoUpstreamTimeOrSize() {
-		AccessLogEntry refused = new AccessLogEntry(0, "req-2", null, "GET", "/api/items", "items", 401, 50_000, -1,
-				-1, "::1", null, null, "invalid-token");
+		AccessLogEntry refused = new AccessLogEntry(0, "req-2", null, "GET", "/api/items", "items", 401, 50_000, -1, -1,
+				"::1", null, null, "invalid-token");
 		Map<String, Object> line = parse(AccessLogFormat.json(refused));
 		assertThat(line).containsEntry("reason", "invalid-token")
 			.containsEntry("durationMs", 0.05)
@@ -56,8 +56,8 @@ class AccessLogFormatTests {
 		assertThat(AccessLogFormat.text(PROXIED)).isEqualTo(
 				"GET /api/items 200 1.234ms requestId=req-1 route=items upstreamMs=1.000 bytes=31 client=127.0.0.1 "
 						+ "subject=alice clientId=web");
-		AccessLogEntry hostile = new AccessLogEntry(0, "r", null, "GET", "/a b\nc", null, 404, 0, -1, -1, null,
-				"x y", null, null);
+		AccessLogEntry hostile = new AccessLogEntry(0, "r", null, "GET", "/a b\nc", null, 404, 0, -1, -1, null, "x y",
+				null, null);
 		assertThat(AccessLogFormat.text(hostile)).isEqualTo("GET /a_b_c 404 0.000ms requestId=r subject=x_y");
 	}
 

@@ -69,13 +69,13 @@ class AccessLogWriterTests {
 
 	@Test
 	void startsBeforeAndStopsAfterTheWebServer() {
-		assertThat(writer(16).getPhase())
-			.isLessThan(org.springframework.boot.web.server.context.WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
+		assertThat(writer(16).getPhase()).isLessThan(
+				org.springframework.boot.web.server.context.WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
 	}
 
 	private AccessLogWriter writer(int capacity) {
-		return new AccessLogWriter(this.logger, new AccessLogProperties(true, AccessLogProperties.Format.JSON, capacity),
-				this.meters);
+		return new AccessLogWriter(this.logger,
+				new AccessLogProperties(true, AccessLogProperties.Format.JSON, capacity), this.meters);
 	}
 
 	private List<String> messages() {

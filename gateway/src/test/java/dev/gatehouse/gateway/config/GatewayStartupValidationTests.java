@@ -31,8 +31,8 @@ class GatewayStartupValidationTests {
 	private static final String JWKS_ISSUER = "gatehouse.gateway.issuers[0].issuer=http://issuer.test";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class, ValidationAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
+				ValidationAutoConfiguration.class))
 		.withUserConfiguration(RouteProperties.class, GatehouseGatewayConfiguration.class)
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
@@ -71,7 +71,8 @@ class GatewayStartupValidationTests {
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
 					"gatehouse.gateway.issuers[0].hmac-secret=0123456789abcdef0123456789abcdef")
-			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0]: needs exactly one key source"));
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.issuers[0]: needs exactly one key source"));
 	}
 
 	@Test
@@ -103,29 +104,35 @@ class GatewayStartupValidationTests {
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
 					"gatehouse.gateway.issuers[0].jwks-cache-ttl=5 minutes")
-			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0].jwks-cache-ttl"));
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.issuers[0].jwks-cache-ttl"));
 	}
 
 	@Test
 	void zeroRevocationResyncIntervalOrUnknownRateLimitStoreNamesTheKey() {
-		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
-				"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks", "gatehouse.gateway.revocation.resync-interval=0s")
-			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.revocation.resync-interval: must be positive"));
-		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
-				"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks", "gatehouse.gateway.rate-limit.store=memcached")
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
+					"gatehouse.gateway.revocation.resync-interval=0s")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.revocation.resync-interval: must be positive"));
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
+					"gatehouse.gateway.rate-limit.store=memcached")
 			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.rate-limit.store"));
 	}
 
 	@Test
 	void negativeClockSkewNamesTheKey() {
 		this.runner.withPropertyValues("gatehouse.gateway.clock-skew=-5s")
-			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.clock-skew: must be zero or positive"));
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.clock-skew: must be zero or positive"));
 	}
 
 	@Test
 	void issuerWithoutAudienceIsRefused() {
-		this.runner
-			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks")
+		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks")
 			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0].audiences"));
 	}
 
@@ -134,15 +141,17 @@ class GatewayStartupValidationTests {
 		this.runner
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].public-key-file=/nonexistent/key.pem")
-			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0].public-key-file"));
+			.run(context -> assertThat(failureMessages(context))
+				.contains("gatehouse.gateway.issuers[0].public-key-file"));
 	}
 
 	@Test
 	void startsWithAPemPublicKeyFile(@TempDir Path dir) throws Exception {
 		KeyPair keys = TestTokens.rsa();
 		Path pem = dir.resolve("issuer.pem");
-		Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-				+ Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+		Files.writeString(pem,
+				"-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
+						+ "\n-----END PUBLIC KEY-----\n");
 		this.runner
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].public-key-file=" + pem)
@@ -168,8 +177,8 @@ class GatewayStartupValidationTests {
 					"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/admin/**",
 					"spring.cloud.gateway.server.webflux.routes[0].metadata.roles[0]=user",
 					"spring.cloud.gateway.server.webflux.routes[0].metadata.roles[1]=ad min")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("spring.cloud.gateway.server.webflux.routes[0].metadata.roles[1]: 'ad min' is not a role name"));
+			.run(context -> assertThat(failureMessages(context)).contains(
+					"spring.cloud.gateway.server.webflux.routes[0].metadata.roles[1]: 'ad min' is not a role name"));
 	}
 
 	@Test
@@ -197,20 +206,25 @@ class GatewayStartupValidationTests {
 	void trustedProxiesAreCidrRangesAndABadEntryIsNamed() {
 		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies=10.0.0.0/8,2001:db8::/32,192.0.2.7,::1")
 			.run(context -> assertThat(context).hasNotFailed());
-		// an empty environment variable (GATEHOUSE_GATEWAY_TRUSTED_PROXIES=) trusts nobody
-		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies=").run(context -> assertThat(context).hasNotFailed());
-		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies[0]=10.0.0.0/8",
-				"gatehouse.gateway.trusted-proxies[1]=10\\.0\\.0\\.\\d+", "gatehouse.gateway.trusted-proxies[2]=10.0.0.0/40")
+		// an empty environment variable (GATEHOUSE_GATEWAY_TRUSTED_PROXIES=) trusts
+		// nobody
+		this.runner.withPropertyValues("gatehouse.gateway.trusted-proxies=")
+			.run(context -> assertThat(context).hasNotFailed());
+		this.runner
+			.withPropertyValues("gatehouse.gateway.trusted-proxies[0]=10.0.0.0/8",
+					"gatehouse.gateway.trusted-proxies[1]=10\\.0\\.0\\.\\d+",
+					"gatehouse.gateway.trusted-proxies[2]=10.0.0.0/40")
 			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.trusted-proxies[1]: '10\\.0\\.0\\.\\d+' is not an IP address or CIDR range")
+				.contains(
+						"gatehouse.gateway.trusted-proxies[1]: '10\\.0\\.0\\.\\d+' is not an IP address or CIDR range")
 				.contains("gatehouse.gateway.trusted-proxies[2]: '10.0.0.0/40' has an invalid prefix length"));
 	}
 
 	@Test
 	void memoryMaxKeysAllowedMethodsAndRequestHeadTimeoutAreChecked() {
 		this.runner
-			.withPropertyValues("gatehouse.gateway.rate-limit.memory-max-keys=0", "gatehouse.gateway.allowed-methods=GET,get,",
-					"gatehouse.gateway.request-head-timeout=0s")
+			.withPropertyValues("gatehouse.gateway.rate-limit.memory-max-keys=0",
+					"gatehouse.gateway.allowed-methods=GET,get,", "gatehouse.gateway.request-head-timeout=0s")
 			.run(context -> assertThat(failureMessages(context))
 				.contains("gatehouse.gateway.rate-limit.memory-max-keys: must be positive, was 0")
 				.contains("gatehouse.gateway.allowed-methods[1]: 'get' is not a method name")
@@ -225,7 +239,8 @@ class GatewayStartupValidationTests {
 					.contains("server.forward-headers-strategy: must be 'none', was '" + strategy + "'")
 					.contains("gatehouse.gateway.trusted-proxies"));
 		}
-		this.runner.withPropertyValues("server.forward-headers-strategy=none").run(context -> assertThat(context).hasNotFailed());
+		this.runner.withPropertyValues("server.forward-headers-strategy=none")
+			.run(context -> assertThat(context).hasNotFailed());
 	}
 
 }

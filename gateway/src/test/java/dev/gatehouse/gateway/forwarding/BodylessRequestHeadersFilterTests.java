@@ -22,7 +22,8 @@ class BodylessRequestHeadersFilterTests {
 	void aRequestWithoutContentLengthOrTransferEncodingIsForwardedWithAnEmptyBody() {
 		for (HttpMethod method : new HttpMethod[] { HttpMethod.OPTIONS, HttpMethod.POST, HttpMethod.PUT,
 				HttpMethod.PATCH }) {
-			HttpHeaders out = forwarded(MockServerHttpRequest.method(method, "http://gw.test/x").header("X-Other", "kept"));
+			HttpHeaders out = forwarded(
+					MockServerHttpRequest.method(method, "http://gw.test/x").header("X-Other", "kept"));
 			assertThat(out.getContentLength()).as(method.name()).isZero();
 			assertThat(out.getFirst("X-Other")).isEqualTo("kept");
 			assertThat(out.containsHeader(HttpHeaders.TRANSFER_ENCODING)).isFalse();

@@ -22,7 +22,6 @@ class IdentityHeadersFilterTests {
 
 	private static final TrustedProxies PROXY_NETWORK = TrustedProxies.of(List.of("10.0.0.0/24"));
 
-
 	private static final VerifiedToken ALICE = new VerifiedToken("iss", "alice", List.of("user", "admin"),
 			List.of("items:read", "items:write"), "web", "jti", "sid", Instant.now().plusSeconds(60));
 
@@ -32,13 +31,14 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void replacesEveryClientAuthHeaderWithTheComputedIdentity() {
-		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api")
-			.header("X-Auth-Subject", "mallory")
-			.header("x-auth-subject", "mallory2")
-			.header("X-AUTH-ROLES", "admin")
-			.header("X-Auth-Issuer", "https://partner.example")
-			.header("X-Auth-Other", "x")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer a.b.c"));
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/api")
+					.header("X-Auth-Subject", "mallory")
+					.header("x-auth-subject", "mallory2")
+					.header("X-AUTH-ROLES", "admin")
+					.header("X-Auth-Issuer", "https://partner.example")
+					.header("X-Auth-Other", "x")
+					.header(HttpHeaders.AUTHORIZATION, "Bearer a.b.c"));
 		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
 		exchange.getAttributes().put(RequestIdWebFilter.ATTRIBUTE, "rid-1");
 		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
@@ -63,8 +63,9 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void aStrippedPrefixIsForwardedAsXForwardedPrefixAndAClientsOwnIsNot() {
-		MockServerWebExchange exchange = routed(exchange("198.51.100.1",
-				MockServerHttpRequest.get("http://gw.test/auth/docs").header("X-Forwarded-Prefix", "/evil")),
+		MockServerWebExchange exchange = routed(
+				exchange("198.51.100.1",
+						MockServerHttpRequest.get("http://gw.test/auth/docs").header("X-Forwarded-Prefix", "/evil")),
 				"/auth/docs", "/docs");
 		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.get("X-Forwarded-Prefix")).containsExactly("/auth");
@@ -72,8 +73,9 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void aRouteThatStripsNothingSendsNoPrefix() {
-		MockServerWebExchange exchange = routed(exchange("198.51.100.1",
-				MockServerHttpRequest.get("http://gw.test/api/items").header("X-Forwarded-Prefix", "/evil")),
+		MockServerWebExchange exchange = routed(
+				exchange("198.51.100.1",
+						MockServerHttpRequest.get("http://gw.test/api/items").header("X-Forwarded-Prefix", "/evil")),
 				"/api/items", "/api/items");
 		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.containsHeader("X-Forwarded-Prefix")).isFalse();
@@ -81,19 +83,20 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void aTrustedProxysPrefixStaysInFrontOfTheStrippedOne() {
-		MockServerWebExchange exchange = routed(exchange("10.0.0.7",
-				MockServerHttpRequest.get("http://gw.test/auth/").header("X-Forwarded-Prefix", "/edge/")),
+		MockServerWebExchange exchange = routed(
+				exchange("10.0.0.7",
+						MockServerHttpRequest.get("http://gw.test/auth/").header("X-Forwarded-Prefix", "/edge/")),
 				"/auth/", "/");
-		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(),
-				exchange);
+		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.get("X-Forwarded-Prefix")).containsExactly("/edge/auth");
 	}
 
 	private static MockServerWebExchange routed(MockServerWebExchange exchange, String original, String forwarded) {
-		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR,
-				new java.util.LinkedHashSet<>(List.of(URI.create("http://gw.test" + original))));
-		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR,
-				URI.create("http://backend.test" + forwarded));
+		exchange.getAttributes()
+			.put(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR,
+					new java.util.LinkedHashSet<>(List.of(URI.create("http://gw.test" + original))));
+		exchange.getAttributes()
+			.put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, URI.create("http://backend.test" + forwarded));
 		return exchange;
 	}
 
@@ -117,13 +120,13 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void forwardedHeadersFromAnUntrustedPeerAreReplaced() {
-		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api")
-			.header("X-Forwarded-For", "203.0.113.9")
-			.header("X-Forwarded-Proto", "https")
-			.header("X-Forwarded-Host", "evil.example")
-			.header("Forwarded", "for=203.0.113.9"));
-		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(),
-				exchange);
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/api")
+					.header("X-Forwarded-For", "203.0.113.9")
+					.header("X-Forwarded-Proto", "https")
+					.header("X-Forwarded-Host", "evil.example")
+					.header("Forwarded", "for=203.0.113.9"));
+		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.get("X-Forwarded-For")).containsExactly("198.51.100.1");
 		assertThat(out.get("X-Forwarded-Proto")).containsExactly("http");
 		assertThat(out.get("X-Forwarded-Host")).containsExactly("gw.test");
@@ -132,12 +135,12 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void forwardedHeadersFromATrustedProxyAreKeptAndAppendedTo() {
-		MockServerWebExchange exchange = exchange("10.0.0.5", MockServerHttpRequest.get("http://gw.test/api")
-			.header("X-Forwarded-For", "203.0.113.9")
-			.header("X-Forwarded-Proto", "https")
-			.header("X-Forwarded-Host", "public.example"));
-		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(),
-				exchange);
+		MockServerWebExchange exchange = exchange("10.0.0.5",
+				MockServerHttpRequest.get("http://gw.test/api")
+					.header("X-Forwarded-For", "203.0.113.9")
+					.header("X-Forwarded-Proto", "https")
+					.header("X-Forwarded-Host", "public.example"));
+		HttpHeaders out = new IdentityHeadersFilter(PROXY_NETWORK).filter(exchange.getRequest().getHeaders(), exchange);
 		assertThat(out.get("X-Forwarded-For")).containsExactly("203.0.113.9, 10.0.0.5");
 		assertThat(out.get("X-Forwarded-Proto")).containsExactly("https");
 		assertThat(out.get("X-Forwarded-Host")).containsExactly("public.example");
@@ -145,8 +148,8 @@ class IdentityHeadersFilterTests {
 
 	@Test
 	void runsAfterHopByHopRemoval() {
-		assertThat(new IdentityHeadersFilter(NOBODY).getOrder())
-			.isGreaterThan(new org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter().getOrder());
+		assertThat(new IdentityHeadersFilter(NOBODY).getOrder()).isGreaterThan(
+				new org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter().getOrder());
 	}
 
 }

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class TrustedProxiesTests {
 
-	private final TrustedProxies proxies = TrustedProxies.of(List.of("10.0.0.0/8", "192.0.2.7", "2001:db8:a::/48",
-			"::1"));
+	private final TrustedProxies proxies = TrustedProxies
+		.of(List.of("10.0.0.0/8", "192.0.2.7", "2001:db8:a::/48", "::1"));
 
 	@ParameterizedTest
 	@ValueSource(strings = { "10.0.0.1", "10.255.255.255", "192.0.2.7", "2001:db8:a::1", "2001:db8:a:ffff::9", "::1",

@@ -22,7 +22,8 @@ class MethodGuardWebFilterTests {
 	private final MethodGuardWebFilter filter = new MethodGuardWebFilter(DEFAULT);
 
 	private static MockServerWebExchange exchange(String method) {
-		return MockServerWebExchange.from(MockServerHttpRequest.method(HttpMethod.valueOf(method), "http://gw.test/api"));
+		return MockServerWebExchange
+			.from(MockServerHttpRequest.method(HttpMethod.valueOf(method), "http://gw.test/api"));
 	}
 
 	@ParameterizedTest
@@ -35,7 +36,8 @@ class MethodGuardWebFilterTests {
 		};
 		StepVerifier.create(this.filter.filter(exchange(method), chain))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOfSatisfying(MethodRejectedException.class,
-					(rejected) -> assertThat(rejected.getAllow()).isEqualTo("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")))
+					(rejected) -> assertThat(rejected.getAllow())
+						.isEqualTo("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")))
 			.verify();
 		assertThat(called[0]).isFalse();
 	}

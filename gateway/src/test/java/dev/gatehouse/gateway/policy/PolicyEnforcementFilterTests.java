@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PolicyEnforcementFilterTests {
 
-	private static final VerifiedToken USER = new VerifiedToken("iss", "alice", List.of("user"),
-			List.of("items:read"), "web", "jti-1", "sid-1", Instant.now().plusSeconds(300));
+	private static final VerifiedToken USER = new VerifiedToken("iss", "alice", List.of("user"), List.of("items:read"),
+			"web", "jti-1", "sid-1", Instant.now().plusSeconds(300));
 
 	private static final String PARTNER = "https://partner.example";
 
@@ -50,8 +50,8 @@ class PolicyEnforcementFilterTests {
 			: Mono.error(new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE));
 
 	private PolicyEnforcementFilter filter(TokenRevocationCheck revocation) {
-		return new PolicyEnforcementFilter(new RoutePolicies(Set.of("iss", PARTNER)), new BearerTokenExtractor(), this.verifier, revocation,
-				this.meters);
+		return new PolicyEnforcementFilter(new RoutePolicies(Set.of("iss", PARTNER)), new BearerTokenExtractor(),
+				this.verifier, revocation, this.meters);
 	}
 
 	private static MockServerWebExchange exchange(Map<String, Object> metadata, String authorization) {
@@ -72,7 +72,8 @@ class PolicyEnforcementFilterTests {
 
 	@Test
 	void publicRoutePassesWithoutAToken() {
-		StepVerifier.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("auth", "public"), null), this.chain))
+		StepVerifier
+			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("auth", "public"), null), this.chain))
 			.verifyComplete();
 		assertThat(this.forwarded).isTrue();
 	}
@@ -115,8 +116,8 @@ class PolicyEnforcementFilterTests {
 	@Test
 	void anyOneRoleIsEnough() {
 		StepVerifier
-			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("roles", List.of("admin", "user")), "Bearer good"),
-					this.chain))
+			.create(filter(TokenRevocationCheck.NONE)
+				.filter(exchange(Map.of("roles", List.of("admin", "user")), "Bearer good"), this.chain))
 			.verifyComplete();
 		StepVerifier
 			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("roles", List.of("admin")), "Bearer good"),
@@ -138,8 +139,8 @@ class PolicyEnforcementFilterTests {
 	@Test
 	void aTokenFromAnIssuerTheRouteDoesNotListIsAnInvalidTokenThere() {
 		StepVerifier
-			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("issuers", List.of(PARTNER)), "Bearer good"),
-					this.chain))
+			.create(filter(TokenRevocationCheck.NONE)
+				.filter(exchange(Map.of("issuers", List.of(PARTNER)), "Bearer good"), this.chain))
 			.expectErrorSatisfies(error -> {
 				TokenRejectedException rejected = (TokenRejectedException) error;
 				assertThat(rejected.getReason()).isEqualTo(TokenRejectedException.Reason.ISSUER_NOT_ACCEPTED);
@@ -147,10 +148,11 @@ class PolicyEnforcementFilterTests {
 			})
 			.verify();
 		assertThat(this.forwarded).isFalse();
-		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "issuer_not_accepted").count()).isEqualTo(1);
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "issuer_not_accepted").count())
+			.isEqualTo(1);
 		StepVerifier
-			.create(filter(TokenRevocationCheck.NONE).filter(exchange(Map.of("issuers", List.of(PARTNER, "iss")), "Bearer good"),
-					this.chain))
+			.create(filter(TokenRevocationCheck.NONE)
+				.filter(exchange(Map.of("issuers", List.of(PARTNER, "iss")), "Bearer good"), this.chain))
 			.verifyComplete();
 		assertThat(this.forwarded).isTrue();
 	}

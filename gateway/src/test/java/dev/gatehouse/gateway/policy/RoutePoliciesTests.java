@@ -31,8 +31,12 @@ class RoutePoliciesTests {
 	}
 
 	private static Route route(String id, Map<String, Object> metadata) {
-		return Route.async().id(id).uri(URI.create("http://backend")).predicate((exchange) -> true)
-			.metadata(metadata).build();
+		return Route.async()
+			.id(id)
+			.uri(URI.create("http://backend"))
+			.predicate((exchange) -> true)
+			.metadata(metadata)
+			.build();
 	}
 
 }

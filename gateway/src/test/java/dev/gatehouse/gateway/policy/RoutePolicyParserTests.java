@@ -64,12 +64,10 @@ class RoutePolicyParserTests {
 
 	@Test
 	void refusesMalformedRolesAndScopesNamingTheEntry() {
-		assertThatThrownBy(() -> this.parser.parse(Map.of("roles", List.of("user", "ad,min"))))
-			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
-					ex -> assertThat(ex.getKey()).isEqualTo("roles[1]"));
-		assertThatThrownBy(() -> this.parser.parse(Map.of("scopes", List.of("items read"))))
-			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
-					ex -> assertThat(ex.getKey()).isEqualTo("scopes[0]"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("roles", List.of("user", "ad,min")))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("roles[1]"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("scopes", List.of("items read")))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("scopes[0]"));
 		assertThatThrownBy(() -> this.parser.parse(Map.of("roles", List.of(""))))
 			.isInstanceOf(InvalidRoutePolicyException.class);
 	}
@@ -97,8 +95,8 @@ class RoutePolicyParserTests {
 		assertThatThrownBy(
 				() -> this.parser.parse(Map.of("rate-limit", Map.of("requests", 5, "period", "1m", "key", "user"))))
 			.isInstanceOf(InvalidRoutePolicyException.class);
-		assertThatThrownBy(() -> this.parser
-			.parse(Map.of("rate-limit", Map.of("requests", 5, "period", "1m", "burst", 3))))
+		assertThatThrownBy(
+				() -> this.parser.parse(Map.of("rate-limit", Map.of("requests", 5, "period", "1m", "burst", 3))))
 			.isInstanceOf(InvalidRoutePolicyException.class);
 	}
 
@@ -123,16 +121,16 @@ class RoutePolicyParserTests {
 
 	@Test
 	void refusesIssuersThatAreNotANonEmptyList() {
-		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", OURS)))
-			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
-		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", List.of())))
-			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
-		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", "")))
-			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", OURS))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", List.of()))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", ""))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers"));
 		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", Map.of("url", OURS))))
 			.isInstanceOf(InvalidRoutePolicyException.class);
-		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", List.of(1))))
-			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers[0]"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("issuers", List.of(1)))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("issuers[0]"));
 		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "public", "issuers", List.of(OURS))))
 			.isInstanceOf(InvalidRoutePolicyException.class);
 	}

@@ -45,7 +45,8 @@ class GatewayExceptionHandlerTests {
 				.GET("/**", request -> Mono.error(failure.get()))
 				.build())
 			.webFilter(new RequestIdWebFilter(), new PathGuardWebFilter(), (exchange, chain) -> {
-				// stands for a header the gateway itself sets before failing (e.g. rate-limit fields)
+				// stands for a header the gateway itself sets before failing (e.g.
+				// rate-limit fields)
 				exchange.getResponse().getHeaders().set("RateLimit-Policy", "\"default\";q=5;w=60");
 				return chain.filter(exchange);
 			})
@@ -99,8 +100,8 @@ class GatewayExceptionHandlerTests {
 		get(() -> new InsufficientScopeException("requires one of the roles [admin]")).expectStatus()
 			.isForbidden()
 			.expectHeader()
-			.value(HttpHeaders.WWW_AUTHENTICATE, value -> assertThat(value)
-				.startsWith("Bearer realm=\"gatehouse\", error=\"insufficient_scope\""));
+			.value(HttpHeaders.WWW_AUTHENTICATE,
+					value -> assertThat(value).startsWith("Bearer realm=\"gatehouse\", error=\"insufficient_scope\""));
 	}
 
 	@Test

@@ -11,10 +11,14 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The writer's response headers that do not depend on the failure: security headers, and HSTS only under TLS. */
+/**
+ * The writer's response headers that do not depend on the failure: security headers, and
+ * HSTS only under TLS.
+ */
 class ProblemResponseWriterTests {
 
-	private static final Problem PROBLEM = new Problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "no token");
+	private static final Problem PROBLEM = new Problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+			"no token");
 
 	private static final SslInfo TLS = new SslInfo() {
 		@Override
@@ -30,15 +34,18 @@ class ProblemResponseWriterTests {
 
 	@Test
 	void anAnswerOverTlsCarriesHsts() {
-		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("https://gateway.test/api/items").sslInfo(TLS));
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.get("https://gateway.test/api/items").sslInfo(TLS));
 		new ProblemResponseWriter().write(exchange, PROBLEM).block();
-		assertThat(exchange.getResponse().getHeaders().getFirst("Strict-Transport-Security")).isEqualTo("max-age=31536000");
+		assertThat(exchange.getResponse().getHeaders().getFirst("Strict-Transport-Security"))
+			.isEqualTo("max-age=31536000");
 		assertThat(exchange.getResponse().getHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
 	}
 
 	@Test
 	void anAnswerOverPlainHttpHasNoHsts() {
-		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("http://gateway.test/api/items"));
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.get("http://gateway.test/api/items"));
 		new ProblemResponseWriter().write(exchange, PROBLEM).block();
 		assertThat(exchange.getResponse().getHeaders().containsHeader("Strict-Transport-Security")).isFalse();
 		assertThat(exchange.getResponse().getHeaders().getFirst("X-Frame-Options")).isEqualTo("DENY");

@@ -32,7 +32,8 @@ class ClientAddressResolverTests {
 
 	@Test
 	void behindATrustedProxyTheNearestUntrustedHopIsTheClient() {
-		assertThat(this.resolver.resolve(request("10.0.0.2", "6.6.6.6, 203.0.113.5, 10.0.0.9"))).isEqualTo("203.0.113.5");
+		assertThat(this.resolver.resolve(request("10.0.0.2", "6.6.6.6, 203.0.113.5, 10.0.0.9")))
+			.isEqualTo("203.0.113.5");
 	}
 
 	@Test
@@ -52,22 +53,25 @@ class ClientAddressResolverTests {
 	@Test
 	void anIpv6ClientBehindATrustedProxyIsKeyedByItsSlash64Too() {
 		assertThat(this.resolver.resolve(request("10.0.0.2", "2001:db8:1:2:0:0:0:77"))).isEqualTo("2001:db8:1:2::/64");
-		assertThat(this.resolver.resolve(request("2001:db8:ffff::1", "[2001:db8:1:2::99]"))).isEqualTo("2001:db8:1:2::/64");
+		assertThat(this.resolver.resolve(request("2001:db8:ffff::1", "[2001:db8:1:2::99]")))
+			.isEqualTo("2001:db8:1:2::/64");
 	}
 
 	@Test
 	void ipv4IsUnchangedAlsoWhenWrittenAsIpv4MappedIpv6() {
 		assertThat(this.resolver.resolve(request("203.0.113.5"))).isEqualTo("203.0.113.5");
 		assertThat(this.resolver.resolve(request("10.0.0.2", "::ffff:203.0.113.5"))).isEqualTo("203.0.113.5");
-		assertThat(ClientAddressResolver.key(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 203,
-				0, 113, 5 })).isEqualTo("203.0.113.5");
+		assertThat(ClientAddressResolver
+			.key(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 203, 0, 113, 5 }))
+			.isEqualTo("203.0.113.5");
 	}
 
 	@Test
 	void aPortAProxyAppendedToTheClientAddressIsNotPartOfTheKey() {
 		assertThat(this.resolver.resolve(request("10.0.0.2", "203.0.113.5:4711"))).isEqualTo("203.0.113.5");
 		assertThat(this.resolver.resolve(request("10.0.0.2", "[2001:db8:1:2::9]:443"))).isEqualTo("2001:db8:1:2::/64");
-		assertThat(this.resolver.resolve(request("10.0.0.2", "203.0.113.5:4711, 10.0.0.7:80"))).isEqualTo("203.0.113.5");
+		assertThat(this.resolver.resolve(request("10.0.0.2", "203.0.113.5:4711, 10.0.0.7:80")))
+			.isEqualTo("203.0.113.5");
 	}
 
 }

@@ -22,7 +22,8 @@ class MemoryRateLimiterStoreTests {
 
 	private final MemoryRateLimiterStore store = new MemoryRateLimiterStore(this.clock, 1_000_000);
 
-	private static final RateLimit FIVE_PER_MINUTE = new RateLimit("default", 5, Duration.ofSeconds(60), RateLimit.Key.SUBJECT);
+	private static final RateLimit FIVE_PER_MINUTE = new RateLimit("default", 5, Duration.ofSeconds(60),
+			RateLimit.Key.SUBJECT);
 
 	@Test
 	void admitsExactlyTheBudgetThenRefusesUntilTheWindowEnds() {

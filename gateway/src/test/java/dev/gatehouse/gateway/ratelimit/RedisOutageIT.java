@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis dies under two gateways (one {@code on-store-failure: allow}, one {@code deny}) and comes back: the configured
- * policy applies with bounded latency, known revocations keep being enforced, and after the restart limits and
- * revocations work again without restarting anything. Uses an embedded Redis of its own, which it stops and starts.
+ * Redis dies under two gateways (one {@code on-store-failure: allow}, one {@code deny})
+ * and comes back: the configured policy applies with bounded latency, known revocations
+ * keep being enforced, and after the restart limits and revocations work again without
+ * restarting anything. Uses an embedded Redis of its own, which it stops and starts.
  */
 class RedisOutageIT {
 
@@ -56,14 +57,16 @@ class RedisOutageIT {
 		backend.start();
 		backend.stubFor(get(anyUrl()).willReturn(ok("from backend")));
 		issuer.start();
-		issuer.stubFor(get("/.well-known/jwks.json").willReturn(okJson(TestTokens.jwks((RSAPublicKey) KEYS.getPublic()))));
+		issuer.stubFor(
+				get("/.well-known/jwks.json").willReturn(okJson(TestTokens.jwks((RSAPublicKey) KEYS.getPublic()))));
 		redis = TestRedis.embedded(redisData);
 		allowing = GatewayInstance.start("cluster", properties("allow"));
 		denying = GatewayInstance.start("cluster", properties("deny"));
 	}
 
 	private static Map<String, String> properties(String onStoreFailure) {
-		// a list given on the command line replaces the profile's list whole: the issuer is given in full
+		// a list given on the command line replaces the profile's list whole: the issuer
+		// is given in full
 		return Map.ofEntries(Map.entry("gatehouse.test.backend-url", backend.baseUrl()),
 				Map.entry("gatehouse.test.issuer", TestTokens.ISSUER),
 				Map.entry("gatehouse.gateway.issuers[0].issuer", TestTokens.ISSUER),
@@ -71,7 +74,8 @@ class RedisOutageIT {
 				Map.entry("gatehouse.gateway.issuers[0].require-typ", "at+jwt"),
 				Map.entry("gatehouse.gateway.issuers[0].jwks-uri", issuer.baseUrl() + "/.well-known/jwks.json"),
 				Map.entry("gatehouse.gateway.rate-limit.on-store-failure", onStoreFailure),
-				Map.entry("spring.data.redis.host", "127.0.0.1"), Map.entry("spring.data.redis.port", Integer.toString(redis.port())),
+				Map.entry("spring.data.redis.host", "127.0.0.1"),
+				Map.entry("spring.data.redis.port", Integer.toString(redis.port())),
 				// the production bound, which this test proves
 				Map.entry("spring.data.redis.timeout", "250ms"),
 				Map.entry("gatehouse.gateway.revocation.resync-interval", "1h"));
@@ -95,8 +99,10 @@ class RedisOutageIT {
 		String alice = token("alice");
 		String revoked = token("mallory");
 		assertThat(allowing.get("/shared/1", alice).statusCode()).isEqualTo(200);
-		// precondition: the limiter answers (its first call also loads the script and may exceed the 250 ms bound)
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(denying.get("/shared/2", alice).statusCode()).isEqualTo(200));
+		// precondition: the limiter answers (its first call also loads the script and may
+		// exceed the 250 ms bound)
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(denying.get("/shared/2", alice).statusCode()).isEqualTo(200));
 		revokeInRedis(revoked, true);
 		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
 			assertThat(allowing.get("/api/x", revoked).statusCode()).isEqualTo(401);
@@ -126,21 +132,27 @@ class RedisOutageIT {
 			.isGreaterThanOrEqualTo(5);
 
 		redis.start();
-		// limits are shared again: the deny instance admits, and the budget of 5 per minute counts again
-		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(denying.get("/shared/up", alice).statusCode()).isEqualTo(200));
-		// the allow instance admits everything while its own connection is still coming back; once back, the shared
+		// limits are shared again: the deny instance admits, and the budget of 5 per
+		// minute counts again
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(denying.get("/shared/up", alice).statusCode()).isEqualTo(200));
+		// the allow instance admits everything while its own connection is still coming
+		// back; once back, the shared
 		// budget of 5 per minute is exhausted again (only Redis can answer 429 here)
 		await().atMost(Duration.ofSeconds(15))
 			.untilAsserted(() -> assertThat(allowing.get("/shared/again", alice).statusCode()).isEqualTo(429));
-		// a revocation whose message this gateway never heard (only the key was written) is picked up when its
-		// connection is re-established (Redis keeps its data in an append-only file, as deployed)
+		// a revocation whose message this gateway never heard (only the key was written)
+		// is picked up when its
+		// connection is re-established (Redis keeps its data in an append-only file, as
+		// deployed)
 		String missed = token("trudy");
 		assertThat(allowing.get("/api/x", missed).statusCode()).isEqualTo(200);
 		revokeInRedis(missed, false);
 		assertThat(allowing.get("/api/x", missed).statusCode()).as("no message, no periodic resync yet").isEqualTo(200);
 		redis.stop();
 		redis.start();
-		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(allowing.get("/api/x", missed).statusCode()).isEqualTo(401));
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(allowing.get("/api/x", missed).statusCode()).isEqualTo(401));
 	}
 
 	private static String token(String subject) {
@@ -152,11 +164,15 @@ class RedisOutageIT {
 	}
 
 	private static String jti(String token) {
-		String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+		String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+				java.nio.charset.StandardCharsets.UTF_8);
 		return payload.replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1");
 	}
 
-	/** Writes a jti revocation the way the auth-service does: a key with a TTL, and a message unless {@code quietly}. */
+	/**
+	 * Writes a jti revocation the way the auth-service does: a key with a TTL, and a
+	 * message unless {@code quietly}.
+	 */
 	private static void revokeInRedis(String token, boolean announce) {
 		String jti = jti(token);
 		long exp = Instant.now().plusSeconds(900).getEpochSecond();

@@ -35,8 +35,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two gateways sharing one Redis, in front of one backend, trusting the real auth-service (started from its jar):
- * limits hold in total across instances, and a revocation made at the auth-service reaches both within a second.
+ * Two gateways sharing one Redis, in front of one backend, trusting the real auth-service
+ * (started from its jar): limits hold in total across instances, and a revocation made at
+ * the auth-service reaches both within a second.
  */
 class SharedLimitsAndRevocationIT {
 
@@ -60,8 +61,9 @@ class SharedLimitsAndRevocationIT {
 		int redis = TestRedis.shared();
 		forgetCountersOfEarlierRuns(redis);
 		auth = AuthServiceProcess.start(dataDir, redis);
-		Map<String, String> properties = Map.of("gatehouse.test.backend-url", backend.baseUrl(), "gatehouse.test.issuer",
-				auth.baseUrl(), "spring.data.redis.host", "127.0.0.1", "spring.data.redis.port", Integer.toString(redis));
+		Map<String, String> properties = Map.of("gatehouse.test.backend-url", backend.baseUrl(),
+				"gatehouse.test.issuer", auth.baseUrl(), "spring.data.redis.host", "127.0.0.1",
+				"spring.data.redis.port", Integer.toString(redis));
 		first = GatewayInstance.start("cluster", properties);
 		second = GatewayInstance.start("cluster", properties);
 	}
@@ -94,8 +96,8 @@ class SharedLimitsAndRevocationIT {
 			}
 			else {
 				assertThat(response.statusCode()).isEqualTo(429);
-				assertThat(response.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(
-						(seconds) -> assertThat(seconds).isBetween(1L, 60L));
+				assertThat(response.headers().firstValue("Retry-After").map(Long::parseLong))
+					.hasValueSatisfying((seconds) -> assertThat(seconds).isBetween(1L, 60L));
 				assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 				assertThat(response.headers().firstValue("RateLimit").orElseThrow()).contains(";r=0;");
 				limited++;
@@ -131,7 +133,8 @@ class SharedLimitsAndRevocationIT {
 		assertThat(two.statusCode()).isEqualTo(200);
 		assertThat(three.statusCode()).isEqualTo(429);
 		assertThat(one.headers().firstValue("RateLimit-Policy")).hasValue("\"burst\";q=2;w=1, \"quota\";q=50;w=3600");
-		assertThat(three.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"burst\";r=0;").contains("\"quota\";r=48;");
+		assertThat(three.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"burst\";r=0;")
+			.contains("\"quota\";r=48;");
 	}
 
 	@Test
@@ -175,10 +178,11 @@ class SharedLimitsAndRevocationIT {
 		String phone = login("root", "root-password");
 		assertThat(first.get("/api/me", phone).statusCode()).isEqualTo(200);
 		assertThat(second.get("/api/me", phone).statusCode()).isEqualTo(200);
-		HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create(auth.baseUrl() + "/logout?everywhere=true"))
-			.header("Authorization", "Bearer " + laptop)
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> logout = http
+			.send(HttpRequest.newBuilder(URI.create(auth.baseUrl() + "/logout?everywhere=true"))
+				.header("Authorization", "Bearer " + laptop)
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(logout.statusCode()).isEqualTo(204);
 		long deadline = System.nanoTime() + 1_000_000_000L;
 		int firstStatus = 0;
@@ -193,7 +197,10 @@ class SharedLimitsAndRevocationIT {
 		assertThat(first.get("/api/me", login("root", "root-password")).statusCode()).isEqualTo(200);
 	}
 
-	/** With -Dgatehouse.test.redis=local the server outlives test runs; counters of this test's routes start from zero. */
+	/**
+	 * With -Dgatehouse.test.redis=local the server outlives test runs; counters of this
+	 * test's routes start from zero.
+	 */
 	private static void forgetCountersOfEarlierRuns(int port) {
 		LettuceConnectionFactory connections = new LettuceConnectionFactory("127.0.0.1", port);
 		connections.afterPropertiesSet();
@@ -228,7 +235,8 @@ class SharedLimitsAndRevocationIT {
 	private static String login(String username, String password) throws Exception {
 		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(auth.baseUrl() + "/token"))
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=" + username + "&password=" + password))
+			.POST(HttpRequest.BodyPublishers
+				.ofString("grant_type=password&username=" + username + "&password=" + password))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return response.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");

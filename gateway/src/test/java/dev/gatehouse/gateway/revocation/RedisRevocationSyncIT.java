@@ -28,7 +28,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The sync against a real Redis: what the auth-service writes (keys and messages) becomes known to the view. */
+/**
+ * The sync against a real Redis: what the auth-service writes (keys and messages) becomes
+ * known to the view.
+ */
 class RedisRevocationSyncIT {
 
 	private static final String ISSUER = "http://localhost:9000";
@@ -53,7 +56,8 @@ class RedisRevocationSyncIT {
 	@BeforeEach
 	void start() {
 		this.resources = DefaultClientResources.create();
-		this.connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", TestRedis.shared()),
+		this.connections = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", TestRedis.shared()),
 				LettuceClientConfiguration.builder().clientResources(this.resources).build());
 		this.connections.afterPropertiesSet();
 		this.connections.start();
@@ -61,8 +65,8 @@ class RedisRevocationSyncIT {
 		this.view = new RevocationView(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofHours(24));
 		this.readiness = new RedisConnectionReadiness(this.connections);
 		this.readiness.start();
-		this.sync = new RedisRevocationSync(this.view, new ReactiveStringRedisTemplate(this.connections), this.connections,
-				this.readiness, this.resources, Duration.ofHours(1), Clock.systemUTC(), this.meters);
+		this.sync = new RedisRevocationSync(this.view, new ReactiveStringRedisTemplate(this.connections),
+				this.connections, this.readiness, this.resources, Duration.ofHours(1), Clock.systemUTC(), this.meters);
 		this.sync.start();
 	}
 
@@ -75,7 +79,8 @@ class RedisRevocationSyncIT {
 	}
 
 	private static VerifiedToken token(String subject, String jti, String sid, Instant issuedAt) {
-		return new VerifiedToken(ISSUER, subject, List.of(), List.of(), "web", jti, sid, issuedAt.plusSeconds(900), issuedAt);
+		return new VerifiedToken(ISSUER, subject, List.of(), List.of(), "web", jti, sid, issuedAt.plusSeconds(900),
+				issuedAt);
 	}
 
 	@Test
@@ -84,11 +89,13 @@ class RedisRevocationSyncIT {
 		long exp = now.getEpochSecond() + 900;
 		await().atMost(Duration.ofSeconds(5)).until(() -> {
 			// the subscription is asynchronous: publish until somebody listens
-			return this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "jti probe-" + now.toEpochMilli() + " " + exp) > 0;
+			return this.redis.convertAndSend(RedisRevocationSync.CHANNEL,
+					"jti probe-" + now.toEpochMilli() + " " + exp) > 0;
 		});
 		this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "jti j-1 " + exp);
 		this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "sid s-1 " + exp);
-		this.redis.convertAndSend(RedisRevocationSync.CHANNEL, "user " + ENCODED_ISSUER + ":carol " + (now.getEpochSecond() + 1));
+		this.redis.convertAndSend(RedisRevocationSync.CHANNEL,
+				"user " + ENCODED_ISSUER + ":carol " + (now.getEpochSecond() + 1));
 		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
 			assertThat(this.view.revoked(token("dave", "j-1", "s-9", now))).isTrue();
 			assertThat(this.view.revoked(token("dave", "j-9", "s-1", now))).isTrue();
@@ -101,25 +108,34 @@ class RedisRevocationSyncIT {
 	@Test
 	void resyncLoadsKeysWrittenWithoutAMessage() {
 		Instant now = Instant.now();
-		this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "jti:quiet-1", Long.toString(now.getEpochSecond() + 900), Duration.ofMinutes(15));
-		this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "user:" + ENCODED_ISSUER + ":erin", Long.toString(now.getEpochSecond() + 1), Duration.ofMinutes(16));
-		this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "jti:garbage", "not-a-number", Duration.ofMinutes(15));
+		this.redis.opsForValue()
+			.set(RedisRevocationSync.KEY_PREFIX + "jti:quiet-1", Long.toString(now.getEpochSecond() + 900),
+					Duration.ofMinutes(15));
+		this.redis.opsForValue()
+			.set(RedisRevocationSync.KEY_PREFIX + "user:" + ENCODED_ISSUER + ":erin",
+					Long.toString(now.getEpochSecond() + 1), Duration.ofMinutes(16));
+		this.redis.opsForValue()
+			.set(RedisRevocationSync.KEY_PREFIX + "jti:garbage", "not-a-number", Duration.ofMinutes(15));
 		assertThat(this.sync.resync().block(Duration.ofSeconds(5))).isGreaterThanOrEqualTo(2);
 		assertThat(this.view.revoked(token("frank", "quiet-1", "s", now))).isTrue();
 		assertThat(this.view.revoked(token("erin", "j", "s", now))).isTrue();
-		assertThat(this.view.revoked(new VerifiedToken("https://partner.example", "erin", List.of(), List.of(), "web", "j",
-				"s", now.plusSeconds(900), now))).as("another issuer's erin").isFalse();
+		assertThat(this.view.revoked(new VerifiedToken("https://partner.example", "erin", List.of(), List.of(), "web",
+				"j", "s", now.plusSeconds(900), now)))
+			.as("another issuer's erin")
+			.isFalse();
 	}
 
 	/**
-	 * Every Redis command takes the connection factory's lock; a load must never wait for it on the Lettuce event loop
-	 * that delivers the SCAN pages (BlockHound turns such a wait into an error, production would stall the loop).
+	 * Every Redis command takes the connection factory's lock; a load must never wait for
+	 * it on the Lettuce event loop that delivers the SCAN pages (BlockHound turns such a
+	 * wait into an error, production would stall the loop).
 	 */
 	@Test
 	void aLoadWhileOthersHoldTheConnectionFactoryLockNeverWaitsOnTheEventLoop() throws Exception {
 		long exp = Instant.now().getEpochSecond() + 900;
 		for (int i = 0; i < 1200; i++) {
-			this.redis.opsForValue().set(RedisRevocationSync.KEY_PREFIX + "jti:crowd-" + i, Long.toString(exp), Duration.ofMinutes(15));
+			this.redis.opsForValue()
+				.set(RedisRevocationSync.KEY_PREFIX + "jti:crowd-" + i, Long.toString(exp), Duration.ofMinutes(15));
 		}
 		AtomicBoolean loading = new AtomicBoolean(true);
 		List<Thread> contenders = new ArrayList<>();

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RevocationConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class))
 		.withUserConfiguration(Properties.class, RedisConfiguration.class, RevocationConfiguration.class)
 		.withBean(Clock.class, Clock::systemUTC)
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
@@ -45,19 +46,22 @@ class RevocationConfigurationTests {
 
 	@Test
 	void withRedisConfiguredButDownTheGatewayStillStartsAndEnforcesWithTheView() {
-		// a closed port: the sync keeps retrying in the background, start-up does not wait for Redis
-		this.runner.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=1").run((context) -> {
-			assertThat(context).hasNotFailed().hasSingleBean(RedisRevocationSync.class);
-			assertThat(context.getBean(TokenRevocationCheck.class)).isInstanceOf(RevocationView.class);
-		});
+		// a closed port: the sync keeps retrying in the background, start-up does not
+		// wait for Redis
+		this.runner.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(RedisRevocationSync.class);
+				assertThat(context.getBean(TokenRevocationCheck.class)).isInstanceOf(RevocationView.class);
+			});
 	}
 
 	@Test
 	void anEmptyRedisHostCountsAsNotConfigured() {
-		assertThat(RedisConfiguredCondition.isRedisConfigured(new MockEnvironment().withProperty("spring.data.redis.host", "")))
-			.isFalse();
-		assertThat(RedisConfiguredCondition.isRedisConfigured(new MockEnvironment().withProperty("spring.data.redis.url",
-				"redis://redis.internal:6379"))).isTrue();
+		assertThat(RedisConfiguredCondition
+			.isRedisConfigured(new MockEnvironment().withProperty("spring.data.redis.host", ""))).isFalse();
+		assertThat(RedisConfiguredCondition.isRedisConfigured(
+				new MockEnvironment().withProperty("spring.data.redis.url", "redis://redis.internal:6379")))
+			.isTrue();
 	}
 
 }

@@ -31,7 +31,8 @@ class RevocationViewTests {
 
 	/** How the auth-service names a user: issuer and subject, each form-encoded. */
 	private static String user(String issuer, String subject) {
-		return URLEncoder.encode(issuer, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
+		return URLEncoder.encode(issuer, StandardCharsets.UTF_8) + ":"
+				+ URLEncoder.encode(subject, StandardCharsets.UTF_8);
 	}
 
 	private static VerifiedToken token(String subject, String jti, String sid, Instant issuedAt) {
@@ -39,7 +40,8 @@ class RevocationViewTests {
 	}
 
 	private static VerifiedToken token(String issuer, String subject, String jti, String sid, Instant issuedAt) {
-		return new VerifiedToken(issuer, subject, List.of(), List.of(), "web", jti, sid, issuedAt.plusSeconds(900), issuedAt);
+		return new VerifiedToken(issuer, subject, List.of(), List.of(), "web", jti, sid, issuedAt.plusSeconds(900),
+				issuedAt);
 	}
 
 	@Test
@@ -63,8 +65,10 @@ class RevocationViewTests {
 		assertThat(this.view.revoked(token("alice", "j1", "s1", NOW))).isTrue();
 		assertThat(this.view.revoked(token("alice", "j2", "s2", NOW.plusSeconds(1)))).isFalse();
 		assertThat(this.view.revoked(token("bob", "j3", "s3", NOW))).isFalse();
-		assertThat(this.view.revoked(new VerifiedToken(OURS, "alice", List.of(), List.of(), null, "j4", null, NOW.plusSeconds(60))))
-			.as("a token without iat cannot prove it is newer").isTrue();
+		assertThat(this.view
+			.revoked(new VerifiedToken(OURS, "alice", List.of(), List.of(), null, "j4", null, NOW.plusSeconds(60))))
+			.as("a token without iat cannot prove it is newer")
+			.isTrue();
 	}
 
 	@Test

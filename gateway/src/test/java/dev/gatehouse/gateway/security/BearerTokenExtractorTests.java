@@ -42,7 +42,8 @@ class BearerTokenExtractorTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "Bearer ", "Bearer  abc", "Bearer abc def", "Bearer abc,def", "Bearer a\"b", "Bearer=abc",
-			"Bearerabc.def", "Bearer ==", "Bearer abc=def", "Bearer abc ", "Bearer abc\n", "Bearer\tabc", "Bearer ab\u00e9" })
+			"Bearerabc.def", "Bearer ==", "Bearer abc=def", "Bearer abc ", "Bearer abc\n", "Bearer\tabc",
+			"Bearer ab\u00e9" })
 	void rejectsMalformedBearerCredentials(String value) {
 		MockServerHttpRequest request = MockServerHttpRequest.get("/").header(HttpHeaders.AUTHORIZATION, value).build();
 		assertThatThrownBy(() -> this.extractor.extract(request)).isInstanceOf(TokenRejectedException.class);

@@ -109,8 +109,8 @@ class JwksKeySourceTests {
 
 	@Test
 	void concurrentRequestsShareOneFetch() {
-		this.issuer.stubFor(get(PATH).willReturn(okJson(TestTokens.jwks((RSAPublicKey) FIRST.getPublic()))
-			.withFixedDelay(300)));
+		this.issuer.stubFor(
+				get(PATH).willReturn(okJson(TestTokens.jwks((RSAPublicKey) FIRST.getPublic())).withFixedDelay(300)));
 		Flux.range(0, 25)
 			.flatMap(i -> this.source.prepare(FIRST_KID, "RS256").then(Mono.just(i)))
 			.collectList()
@@ -129,7 +129,8 @@ class JwksKeySourceTests {
 		this.source.prepare(FIRST_KID, "RS256").block(Duration.ofSeconds(5));
 		// wait until the failed background fetch is fully processed, not just sent
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.meters.counter("gatehouse.jwks.fetch", "issuer", "http://issuer.test", "outcome", "failure")
+			.until(() -> this.meters
+				.counter("gatehouse.jwks.fetch", "issuer", "http://issuer.test", "outcome", "failure")
 				.count() == 1);
 		assertThat(fetches()).isEqualTo(2);
 		this.clock.advance(Duration.ofSeconds(11));
@@ -160,7 +161,9 @@ class JwksKeySourceTests {
 	@Test
 	void neverTakesSymmetricKeysOrEncryptionKeysFromTheJwks() {
 		String jwks = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"hmac\",\"k\":\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI\"},"
-				+ TestTokens.jwks((RSAPublicKey) FIRST.getPublic()).replace("{\"keys\":[", "").replace("]}", "")
+				+ TestTokens.jwks((RSAPublicKey) FIRST.getPublic())
+					.replace("{\"keys\":[", "")
+					.replace("]}", "")
 					.replace("\"use\":\"sig\"", "\"use\":\"enc\"")
 				+ "]}";
 		this.issuer.stubFor(get(PATH).willReturn(okJson(jwks)));

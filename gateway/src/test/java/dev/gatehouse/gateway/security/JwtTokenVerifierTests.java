@@ -110,9 +110,8 @@ class JwtTokenVerifierTests {
 
 	@Test
 	void rejectsTokenCarryingItsOwnKeyInAnEmbeddedJwk() {
-		String jwk = io.jsonwebtoken.security.Jwks.json(io.jsonwebtoken.security.Jwks.builder()
-			.key((RSAPublicKey) ATTACKER.getPublic())
-			.build());
+		String jwk = io.jsonwebtoken.security.Jwks
+			.json(io.jsonwebtoken.security.Jwks.builder().key((RSAPublicKey) ATTACKER.getPublic()).build());
 		String header = "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"jwk\":" + jwk + "}";
 		assertRejected(TestTokens.signedRaw(header, claims(Map.of()), ATTACKER.getPrivate()),
 				Reason.HEADER_NOT_ALLOWED);
@@ -151,8 +150,7 @@ class JwtTokenVerifierTests {
 
 	@Test
 	void rejectsAbsurdlyLargeExpWithoutOverflow() {
-		assertRejected(
-				TestTokens.signedRaw(header(), claims(Map.of("exp", "18446745869150446")), KEYS.getPrivate()),
+		assertRejected(TestTokens.signedRaw(header(), claims(Map.of("exp", "18446745869150446")), KEYS.getPrivate()),
 				Reason.LIFETIME_TOO_LONG);
 		assertRejected(TestTokens.signedRaw(header(), claims(Map.of("exp", "1e400")), KEYS.getPrivate()),
 				Reason.LIFETIME_TOO_LONG);
@@ -184,19 +182,18 @@ class JwtTokenVerifierTests {
 
 	@Test
 	void rejectsTokenOfAnUnknownIssuer() {
-		assertRejected(TestTokens.signedRaw(header(), claims(Map.of("iss", "\"http://evil.example\"")),
-				KEYS.getPrivate()), Reason.UNKNOWN_ISSUER);
-		assertRejected(TestTokens.signedRaw(header(), claims(Map.of("iss", "\"" + ISSUER + "/\"")),
-				KEYS.getPrivate()), Reason.UNKNOWN_ISSUER);
+		assertRejected(
+				TestTokens.signedRaw(header(), claims(Map.of("iss", "\"http://evil.example\"")), KEYS.getPrivate()),
+				Reason.UNKNOWN_ISSUER);
+		assertRejected(TestTokens.signedRaw(header(), claims(Map.of("iss", "\"" + ISSUER + "/\"")), KEYS.getPrivate()),
+				Reason.UNKNOWN_ISSUER);
 	}
 
 	@Test
 	void rejectsTokenForAnotherAudience() {
-		assertRejected(
-				TestTokens.signedRaw(header(), claims(Map.of("aud", "\"other-api\"")), KEYS.getPrivate()),
+		assertRejected(TestTokens.signedRaw(header(), claims(Map.of("aud", "\"other-api\"")), KEYS.getPrivate()),
 				Reason.INVALID_AUDIENCE);
-		assertRejected(
-				TestTokens.signedRaw(header(), claims(Map.of("aud", "[\"a\",\"b\"]")), KEYS.getPrivate()),
+		assertRejected(TestTokens.signedRaw(header(), claims(Map.of("aud", "[\"a\",\"b\"]")), KEYS.getPrivate()),
 				Reason.INVALID_AUDIENCE);
 		Map<String, String> noAud = new java.util.HashMap<>();
 		noAud.put("aud", null);
@@ -349,7 +346,8 @@ class JwtTokenVerifierTests {
 		String payload = "{\"iss\":\"http://hmac.test\",\"sub\":\"svc\",\"aud\":\"gatehouse\",\"exp\":"
 				+ this.now.plusSeconds(60).getEpochSecond() + "}";
 		String input = TestTokens.b64("{\"alg\":\"HS256\"}") + "." + TestTokens.b64(payload);
-		assertThat(hmacVerifier.verify(input + "." + TestTokens.hs256(input, secret)).block().subject()).isEqualTo("svc");
+		assertThat(hmacVerifier.verify(input + "." + TestTokens.hs256(input, secret)).block().subject())
+			.isEqualTo("svc");
 		byte[] other = "fedcba9876543210fedcba9876543210".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 		assertThatThrownBy(() -> hmacVerifier.verify(input + "." + TestTokens.hs256(input, other)).block())
 			.isInstanceOfSatisfying(TokenRejectedException.class,

@@ -69,7 +69,10 @@ public class TokenVerificationBenchmark {
 		this.signature = java.util.Base64.getUrlDecoder().decode(this.token.substring(lastDot + 1));
 	}
 
-	/** Baseline: the bare RSA-SHA256 signature check that every uncached verification contains. */
+	/**
+	 * Baseline: the bare RSA-SHA256 signature check that every uncached verification
+	 * contains.
+	 */
 	@Benchmark
 	public boolean rs256SignatureOnly() throws java.security.GeneralSecurityException {
 		java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The real auth-service, started from its executable jar (built by the reactor before this module), with the test
- * signing key, a throw-away database and the given Redis. For tests that need revocations made the way production
- * makes them.
+ * The real auth-service, started from its executable jar (built by the reactor before
+ * this module), with the test signing key, a throw-away database and the given Redis. For
+ * tests that need revocations made the way production makes them.
  */
 public final class AuthServiceProcess implements AutoCloseable {
 
@@ -40,17 +40,19 @@ public final class AuthServiceProcess implements AutoCloseable {
 		Path jar = jar();
 		int port = TestRedis.freePort();
 		int managementPort = TestRedis.freePort();
-		Path log = Files.createDirectories(Path.of("target", "auth-service-logs")).resolve("auth-service-" + port + ".log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
-				"--management.server.port=" + managementPort,
-				"--gatehouse.auth.issuer=http://127.0.0.1:" + port,
-				"--gatehouse.auth.signing.key-file=" + MODULE.resolve("src/test/resources/keys/test-rsa.pem").toAbsolutePath(),
+		Path log = Files.createDirectories(Path.of("target", "auth-service-logs"))
+			.resolve("auth-service-" + port + ".log");
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+				"-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
+				"--management.server.port=" + managementPort, "--gatehouse.auth.issuer=http://127.0.0.1:" + port,
+				"--gatehouse.auth.signing.key-file="
+						+ MODULE.resolve("src/test/resources/keys/test-rsa.pem").toAbsolutePath(),
 				"--gatehouse.auth.data-dir=" + dataDir.toAbsolutePath(),
-				"--gatehouse.auth.bootstrap.admin.username=root", "--gatehouse.auth.bootstrap.admin.password=root-password",
-				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
-				"--gatehouse.auth.revocation-retry-interval=500ms", "--logging.level.root=WARN",
-				"--logging.level.dev.gatehouse=INFO"));
+				"--gatehouse.auth.bootstrap.admin.username=root",
+				"--gatehouse.auth.bootstrap.admin.password=root-password", "--spring.data.redis.host=127.0.0.1",
+				"--spring.data.redis.port=" + redisPort, "--gatehouse.auth.revocation-retry-interval=500ms",
+				"--logging.level.root=WARN", "--logging.level.dev.gatehouse=INFO"));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		// never outlive the test JVM, whatever ends it
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
@@ -79,7 +81,8 @@ public final class AuthServiceProcess implements AutoCloseable {
 				throw new IllegalStateException("auth-service exited; see " + this.log.toAbsolutePath());
 			}
 			try {
-				HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding());
+				HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(health).build(),
+						HttpResponse.BodyHandlers.discarding());
 				if (answer.statusCode() == 200) {
 					return;
 				}

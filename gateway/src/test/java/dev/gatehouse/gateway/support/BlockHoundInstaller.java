@@ -11,8 +11,10 @@ import reactor.blockhound.BlockHound;
  */
 public final class BlockHoundInstaller implements LauncherSessionListener {
 
-	// BlockHound must only ever report what is worth fixing: an error thrown from inside a lock's wait queue leaves
-	// that lock wedged for the rest of the JVM, so bounded framework locks that event loops take by design are allowed.
+	// BlockHound must only ever report what is worth fixing: an error thrown from inside
+	// a lock's wait queue leaves
+	// that lock wedged for the rest of the JVM, so bounded framework locks that event
+	// loops take by design are allowed.
 	@Override
 	public void launcherSessionOpened(LauncherSession session) {
 		BlockHound.install(builder -> builder
@@ -21,15 +23,22 @@ public final class BlockHoundInstaller implements LauncherSessionListener {
 			.allowBlockingCallsInside("ch.qos.logback.classic.Logger", "callAppenders")
 			// Lazily loading classes reads jars; it happens once per class.
 			.allowBlockingCallsInside("java.lang.ClassLoader", "loadClass")
-			// Lettuce guards each command write with a lock held for a counter increment (longer only while its
-			// endpoint flushes or closes, without I/O); Reactor Netty threads send Redis commands through it, as Spring
-			// Cloud Gateway's own Redis limiter does. Unlike Spring Data Redis's connection-factory lock, which may be
-			// held across a blocking connect and is therefore only taken off the event loop, this wait is bounded.
+			// Lettuce guards each command write with a lock held for a counter increment
+			// (longer only while its
+			// endpoint flushes or closes, without I/O); Reactor Netty threads send Redis
+			// commands through it, as Spring
+			// Cloud Gateway's own Redis limiter does. Unlike Spring Data Redis's
+			// connection-factory lock, which may be
+			// held across a blocking connect and is therefore only taken off the event
+			// loop, this wait is bounded.
 			.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
-			// Resilience4j's circuit breaker records each call's outcome in its sliding window under a ReentrantLock
-			// held for an array update; the route's breaker records on whichever event loop the response arrived.
+			// Resilience4j's circuit breaker records each call's outcome in its sliding
+			// window under a ReentrantLock
+			// held for an array update; the route's breaker records on whichever event
+			// loop the response arrived.
 			.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record")
-			.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "getSnapshot")
+			.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics",
+					"getSnapshot")
 			.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record")
 			.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "getSnapshot")
 			// WireMock runs in the test JVM on its own (Jetty) threads.

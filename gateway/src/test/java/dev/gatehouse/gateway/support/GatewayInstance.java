@@ -33,10 +33,11 @@ public final class GatewayInstance implements AutoCloseable {
 	}
 
 	public static GatewayInstance start(String profile, Map<String, String> properties) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
-				"--spring.profiles.active=" + profile));
+		List<String> args = new ArrayList<>(
+				List.of("--server.port=0", "--management.server.port=0", "--spring.profiles.active=" + profile));
 		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-		GatewayInstance gateway = new GatewayInstance(new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)));
+		GatewayInstance gateway = new GatewayInstance(
+				new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)));
 		gateway.awaitRedis();
 		return gateway;
 	}
@@ -50,16 +51,20 @@ public final class GatewayInstance implements AutoCloseable {
 	}
 
 	private HttpRequest request(String path, String accessToken) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(Duration.ofSeconds(10));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(Duration.ofSeconds(10));
 		if (accessToken != null) {
 			request.header("Authorization", "Bearer " + accessToken);
 		}
 		return request.build();
 	}
 
-	/** Redis is connected in the background; tests that count admissions start once it is. */
+	/**
+	 * Redis is connected in the background; tests that count admissions start once it is.
+	 */
 	private void awaitRedis() {
-		RedisConnectionReadiness readiness = this.context.getBeanProvider(RedisConnectionReadiness.class).getIfAvailable();
+		RedisConnectionReadiness readiness = this.context.getBeanProvider(RedisConnectionReadiness.class)
+			.getIfAvailable();
 		if (readiness != null) {
 			try {
 				readiness.ready().block(Duration.ofSeconds(30));

@@ -7,8 +7,9 @@ import java.net.ServerSocket;
 import redis.embedded.RedisServer;
 
 /**
- * Real Redis servers for tests: embedded {@code redis-server} processes on free ports, or, for {@link #shared()} with
- * {@code -Dgatehouse.test.redis=local}, the local server on 127.0.0.1:6379.
+ * Real Redis servers for tests: embedded {@code redis-server} processes on free ports,
+ * or, for {@link #shared()} with {@code -Dgatehouse.test.redis=local}, the local server
+ * on 127.0.0.1:6379.
  */
 public final class TestRedis {
 
@@ -18,7 +19,10 @@ public final class TestRedis {
 
 	private final int port;
 
-	/** Where an append-only file keeps the data across restarts; {@code null}: nothing persists. */
+	/**
+	 * Where an append-only file keeps the data across restarts; {@code null}: nothing
+	 * persists.
+	 */
 	private final java.nio.file.Path dataDir;
 
 	private RedisServer server;
@@ -28,7 +32,10 @@ public final class TestRedis {
 		this.dataDir = dataDir;
 	}
 
-	/** The Redis most tests share: the local server when asked for, else one embedded server per JVM. */
+	/**
+	 * The Redis most tests share: the local server when asked for, else one embedded
+	 * server per JVM.
+	 */
 	public static synchronized int shared() {
 		if (LOCAL) {
 			return 6379;
@@ -40,12 +47,17 @@ public final class TestRedis {
 		return shared.port;
 	}
 
-	/** An embedded server of the caller's own, which it may stop and start (outage tests). */
+	/**
+	 * An embedded server of the caller's own, which it may stop and start (outage tests).
+	 */
 	public static TestRedis embedded() {
 		return embedded(null);
 	}
 
-	/** Like {@link #embedded()}, keeping its data in an append-only file under {@code dataDir} across restarts. */
+	/**
+	 * Like {@link #embedded()}, keeping its data in an append-only file under
+	 * {@code dataDir} across restarts.
+	 */
 	public static TestRedis embedded(java.nio.file.Path dataDir) {
 		TestRedis redis = new TestRedis(freePort(), dataDir);
 		redis.start();
@@ -60,7 +72,9 @@ public final class TestRedis {
 		try {
 			var builder = RedisServer.newRedisServer().bind("127.0.0.1").port(this.port).setting("save \"\"");
 			if (this.dataDir != null) {
-				builder.setting("dir " + this.dataDir.toAbsolutePath()).setting("appendonly yes").setting("appendfsync always");
+				builder.setting("dir " + this.dataDir.toAbsolutePath())
+					.setting("appendonly yes")
+					.setting("appendfsync always");
 			}
 			else {
 				builder.setting("appendonly no");

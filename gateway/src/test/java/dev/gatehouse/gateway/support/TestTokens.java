@@ -20,8 +20,8 @@ import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PublicJwk;
 
 /**
- * Keys and tokens for tests: well-formed tokens built with jjwt, hostile ones assembled by
- * hand.
+ * Keys and tokens for tests: well-formed tokens built with jjwt, hostile ones assembled
+ * by hand.
  */
 public final class TestTokens {
 
@@ -70,7 +70,12 @@ public final class TestTokens {
 	public static String jwks(RSAPublicKey... keys) {
 		StringBuilder json = new StringBuilder("{\"keys\":[");
 		for (int i = 0; i < keys.length; i++) {
-			PublicJwk<?> jwk = Jwks.builder().key(keys[i]).idFromThumbprint().algorithm("RS256").publicKeyUse("sig").build();
+			PublicJwk<?> jwk = Jwks.builder()
+				.key(keys[i])
+				.idFromThumbprint()
+				.algorithm("RS256")
+				.publicKeyUse("sig")
+				.build();
 			json.append(i > 0 ? "," : "").append(Jwks.json(jwk));
 		}
 		return json.append("]}").toString();
@@ -137,7 +142,9 @@ public final class TestTokens {
 		}
 	}
 
-	/** A token from raw header and claims JSON, correctly RS256-signed with {@code key}. */
+	/**
+	 * A token from raw header and claims JSON, correctly RS256-signed with {@code key}.
+	 */
 	public static String signedRaw(String headerJson, String payloadJson, java.security.PrivateKey key) {
 		String input = b64(headerJson) + "." + b64(payloadJson);
 		return input + "." + rs256(input, key);
