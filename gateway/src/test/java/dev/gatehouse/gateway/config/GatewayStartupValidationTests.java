@@ -18,6 +18,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
+import dev.gatehouse.gateway.path.PathConfiguration;
+import dev.gatehouse.gateway.policy.PolicyConfiguration;
+import dev.gatehouse.gateway.security.SecurityConfiguration;
 import dev.gatehouse.gateway.security.TokenVerifier;
 import dev.gatehouse.gateway.support.TestTokens;
 
@@ -33,7 +36,8 @@ class GatewayStartupValidationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
 				ValidationAutoConfiguration.class))
-		.withUserConfiguration(RouteProperties.class, GatehouseGatewayConfiguration.class)
+		.withUserConfiguration(RouteProperties.class, GatehouseGatewayConfiguration.class, SecurityConfiguration.class,
+				PolicyConfiguration.class, PathConfiguration.class)
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,42 @@
+package dev.gatehouse.gateway.policy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.security.BearerTokenExtractor;
+import dev.gatehouse.gateway.security.TokenRevocationCheck;
+import dev.gatehouse.gateway.security.TokenVerifier;
+
+/**
+ * Route policy: every route's {@code metadata} parsed (and validated at start-up) and the
+ * filter that enforces it.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PolicyConfiguration {
+
+	@Bean
+	RoutePolicies routePolicies(org.springframework.cloud.gateway.config.GatewayProperties routes,
+			GatewayProperties properties) {
+		RoutePolicies policies = new RoutePolicies(properties.issuers()
+			.stream()
+			.map(GatewayProperties.Issuer::issuer)
+			.filter(java.util.Objects::nonNull)
+			.toList());
+		policies.validate(routes.getRoutes());
+		return policies;
+	}
+
+	@Bean
+	PolicyEnforcementFilter policyEnforcementFilter(RoutePolicies policies, TokenVerifier verifier,
+			ObjectProvider<TokenRevocationCheck> revocation, MeterRegistry meters) {
+		// RevocationConfiguration supplies the check (and warns when Redis is absent);
+		// none at all: nothing is revoked
+		return new PolicyEnforcementFilter(policies, new BearerTokenExtractor(), verifier,
+				revocation.getIfAvailable(() -> TokenRevocationCheck.NONE), meters);
+	}
+
+}
