@@ -9,8 +9,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.PropertyBindingException;
 
-import dev.gatehouse.auth.token.InvalidAccessTokenException;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -37,17 +35,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
 		problem.setTitle(ex.title());
 		return ResponseEntity.status(ex.status()).headers(ex.headers()).body(problem);
-	}
-
-	@ExceptionHandler(InvalidAccessTokenException.class)
-	ResponseEntity<ProblemDetail> invalidToken(InvalidAccessTokenException ex) {
-		String challenge = ex.isMissing() ? "Bearer realm=\"gatehouse\""
-				: "Bearer realm=\"gatehouse\", error=\"invalid_token\", error_description=\"" + ex.getMessage() + "\"";
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, ex.getMessage());
-		problem.setTitle("Unauthorized");
-		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-			.header(HttpHeaders.WWW_AUTHENTICATE, challenge)
-			.body(problem);
 	}
 
 	/** Tomcat refuses to decode a malformed query string or form body. */

@@ -12,6 +12,7 @@ import io.jsonwebtoken.Jwts;
 
 import dev.gatehouse.auth.AuthProperties;
 import dev.gatehouse.auth.keys.SigningKey;
+import dev.gatehouse.auth.bearer.AccessTokenClaims;
 import dev.gatehouse.auth.keys.SigningKeys;
 
 import org.springframework.stereotype.Component;
@@ -21,20 +22,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public final class AccessTokenIssuer {
-
-	public static final String TYPE = "at+jwt";
-
-	public static final String CLAIM_CLIENT_ID = "client_id";
-
-	public static final String CLAIM_SCOPE = "scope";
-
-	public static final String CLAIM_ROLES = "roles";
-
-	/**
-	 * The login (refresh-token family) the token belongs to; revoking the family revokes
-	 * the token.
-	 */
-	public static final String CLAIM_SESSION = "sid";
 
 	private final SigningKeys keys;
 
@@ -65,7 +52,7 @@ public final class AccessTokenIssuer {
 		var builder = Jwts.builder()
 			.header()
 			.keyId(key.kid())
-			.type(TYPE)
+			.type(AccessTokenClaims.TYPE)
 			.and()
 			.issuer(this.properties.issuer())
 			.subject(subject)
@@ -75,11 +62,11 @@ public final class AccessTokenIssuer {
 			.notBefore(Date.from(now))
 			.expiration(Date.from(expiresAt))
 			.id(jti)
-			.claim(CLAIM_CLIENT_ID, clientId)
-			.claim(CLAIM_SCOPE, String.join(" ", scopes))
-			.claim(CLAIM_ROLES, List.copyOf(roles));
+			.claim(AccessTokenClaims.CLIENT_ID, clientId)
+			.claim(AccessTokenClaims.SCOPE, String.join(" ", scopes))
+			.claim(AccessTokenClaims.ROLES, List.copyOf(roles));
 		if (sessionId != null) {
-			builder.claim(CLAIM_SESSION, sessionId);
+			builder.claim(AccessTokenClaims.SESSION, sessionId);
 		}
 		String token = builder.signWith(key.privateKey(), key.algorithm()).compact();
 		return new IssuedAccessToken(token, jti, expiresAt);

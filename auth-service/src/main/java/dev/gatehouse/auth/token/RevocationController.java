@@ -7,6 +7,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import dev.gatehouse.auth.AuthProperties.Client;
+import dev.gatehouse.auth.bearer.AccessTokenVerifier;
+import dev.gatehouse.auth.bearer.BearerAuthenticator;
+import dev.gatehouse.auth.bearer.InvalidAccessTokenException;
+import dev.gatehouse.auth.bearer.VerifiedAccessToken;
 import dev.gatehouse.auth.problem.ApiException;
 import dev.gatehouse.auth.revocation.RevocationService;
 import dev.gatehouse.auth.user.UserService;

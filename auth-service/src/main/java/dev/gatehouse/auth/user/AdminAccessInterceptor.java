@@ -3,7 +3,7 @@ package dev.gatehouse.auth.user;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import dev.gatehouse.auth.token.BearerAuthenticator;
+import dev.gatehouse.auth.bearer.BearerAuthenticator;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;

@@ -6,8 +6,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import dev.gatehouse.auth.problem.ApiException;
-import dev.gatehouse.auth.token.BearerAuthenticator;
-import dev.gatehouse.auth.token.VerifiedAccessToken;
+import dev.gatehouse.auth.bearer.BearerAuthenticator;
+import dev.gatehouse.auth.bearer.VerifiedAccessToken;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;

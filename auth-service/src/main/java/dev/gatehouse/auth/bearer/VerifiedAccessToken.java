@@ -1,4 +1,4 @@
-package dev.gatehouse.auth.token;
+package dev.gatehouse.auth.bearer;
 
 import java.time.Instant;
 import java.util.List;

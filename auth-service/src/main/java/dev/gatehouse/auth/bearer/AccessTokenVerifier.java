@@ -1,4 +1,4 @@
-package dev.gatehouse.auth.token;
+package dev.gatehouse.auth.bearer;
 
 import java.security.Key;
 import java.time.Clock;
@@ -94,7 +94,7 @@ public final class AccessTokenVerifier {
 		try {
 			var jws = parser.parseSignedClaims(token);
 			Header header = jws.getHeader();
-			if (!AccessTokenIssuer.TYPE.equals(header.getType())) {
+			if (!AccessTokenClaims.TYPE.equals(header.getType())) {
 				throw new InvalidAccessTokenException("The access token has the wrong type");
 			}
 			Claims claims = jws.getPayload();
@@ -102,10 +102,10 @@ public final class AccessTokenVerifier {
 					|| claims.getSubject() == null) {
 				throw new InvalidAccessTokenException("The access token lacks required claims");
 			}
-			List<?> roles = claims.get(AccessTokenIssuer.CLAIM_ROLES, List.class);
+			List<?> roles = claims.get(AccessTokenClaims.ROLES, List.class);
 			return new VerifiedAccessToken(claims.getSubject(), claims.getId(),
-					claims.get(AccessTokenIssuer.CLAIM_CLIENT_ID, String.class),
-					claims.get(AccessTokenIssuer.CLAIM_SESSION, String.class),
+					claims.get(AccessTokenClaims.CLIENT_ID, String.class),
+					claims.get(AccessTokenClaims.SESSION, String.class),
 					(roles != null) ? roles.stream().map(String::valueOf).toList() : List.of(),
 					claims.getIssuedAt().toInstant(), claims.getExpiration().toInstant());
 		}

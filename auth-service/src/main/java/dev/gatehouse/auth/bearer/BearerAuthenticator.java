@@ -1,4 +1,4 @@
-package dev.gatehouse.auth.token;
+package dev.gatehouse.auth.bearer;
 
 import java.util.Collections;
 import java.util.List;
@@ -8,8 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import dev.gatehouse.auth.problem.ApiException;
 import dev.gatehouse.auth.revocation.RevocationService;
-import dev.gatehouse.auth.user.User;
-import dev.gatehouse.auth.user.UserService;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -30,12 +28,12 @@ public class BearerAuthenticator {
 
 	private final RevocationService revocations;
 
-	private final UserService users;
+	private final TokenSubjects subjects;
 
-	BearerAuthenticator(AccessTokenVerifier verifier, RevocationService revocations, UserService users) {
+	BearerAuthenticator(AccessTokenVerifier verifier, RevocationService revocations, TokenSubjects subjects) {
 		this.verifier = verifier;
 		this.revocations = revocations;
-		this.users = users;
+		this.subjects = subjects;
 	}
 
 	/**
@@ -69,9 +67,7 @@ public class BearerAuthenticator {
 			throw new InvalidAccessTokenException("The access token has been revoked");
 		}
 		if (verified.sessionId() != null || !verified.subject().equals(verified.clientId())) {
-			User user = this.users.find(verified.subject()).orElse(null);
-			if (user == null || user.disabled()
-					|| (user.tokensNotBefore() != null && verified.issuedAt().isBefore(user.tokensNotBefore()))) {
+			if (!this.subjects.acceptsTokenOf(verified.subject(), verified.issuedAt())) {
 				throw new InvalidAccessTokenException("The access token has been revoked");
 			}
 		}

@@ -1,0 +1,27 @@
+package dev.gatehouse.auth.bearer;
+
+/**
+ * The names this service's access tokens use (RFC 9068 profile), shared by the issuer
+ * that writes them and the verifier that reads them.
+ */
+public final class AccessTokenClaims {
+
+	/** The JOSE {@code typ} header of an access token. */
+	public static final String TYPE = "at+jwt";
+
+	public static final String CLIENT_ID = "client_id";
+
+	public static final String SCOPE = "scope";
+
+	public static final String ROLES = "roles";
+
+	/**
+	 * The login (refresh-token family) the token belongs to; revoking the family revokes
+	 * the token.
+	 */
+	public static final String SESSION = "sid";
+
+	private AccessTokenClaims() {
+	}
+
+}
