@@ -17,7 +17,7 @@ import org.springframework.web.server.WebFilterChain;
 
 import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
 import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
-import dev.gatehouse.gateway.problem.Problem;
+import dev.gatehouse.gateway.problem.ProblemResponseWriter;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
 /**
@@ -75,7 +75,7 @@ public final class AccessLogWebFilter implements WebFilter, Ordered {
 				(upstreamStarted != null) ? committed - upstreamStarted : -1, response.getHeaders().getContentLength(),
 				(peer != null && peer.getAddress() != null) ? peer.getAddress().getHostAddress() : null,
 				(identity != null) ? identity.subject() : null, (identity != null) ? identity.clientId() : null,
-				exchange.getAttribute(Problem.REASON_ATTRIBUTE));
+				exchange.getAttribute(ProblemResponseWriter.REASON_ATTRIBUTE));
 	}
 
 }

@@ -1,9 +1,20 @@
 package dev.gatehouse.gateway.policy;
 
+import java.net.URI;
+
+import org.springframework.http.HttpStatus;
+
+import dev.gatehouse.gateway.problem.GatewayRefusal;
+import dev.gatehouse.gateway.problem.RefusalException;
+
 /**
- * A route's {@code metadata} does not describe a valid Gatehouse policy.
+ * A route's {@code metadata} does not describe a valid Gatehouse policy. At start-up it
+ * stops the gateway (naming the key); for a route that was never validated (added later)
+ * the request answers 500 {@code route-misconfigured}.
  */
-public class InvalidRoutePolicyException extends RuntimeException {
+public class InvalidRoutePolicyException extends RefusalException {
+
+	private static final URI TYPE = GatewayRefusal.type("route-misconfigured");
 
 	private final String key;
 
@@ -12,12 +23,17 @@ public class InvalidRoutePolicyException extends RuntimeException {
 	 * @param message what is wrong with it
 	 */
 	public InvalidRoutePolicyException(String key, String message) {
-		super("metadata." + key + ": " + message);
+		super("metadata." + key + ": " + message, HttpStatus.INTERNAL_SERVER_ERROR, TYPE, "Internal server error");
 		this.key = key;
 	}
 
 	public String getKey() {
 		return this.key;
+	}
+
+	@Override
+	protected String clientDetail() {
+		return "The route's policy is misconfigured.";
 	}
 
 }

@@ -13,9 +13,9 @@ import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
+import dev.gatehouse.gateway.problem.GatewayRefusal;
 import dev.gatehouse.gateway.security.BearerTokenExtractor;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
-import dev.gatehouse.gateway.security.InvalidBearerRequestException;
 import dev.gatehouse.gateway.security.MissingBearerTokenException;
 import dev.gatehouse.gateway.security.TokenRejectedException;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
@@ -95,23 +95,9 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 	 * content.
 	 */
 	private void countRefusal(Throwable error) {
-		String reason;
-		if (error instanceof TokenRejectedException rejected) {
-			reason = rejected.getReason().name().toLowerCase(java.util.Locale.ROOT);
+		if (error instanceof GatewayRefusal refusal && refusal.refusalReason() != null) {
+			this.meters.counter("gatehouse.gateway.refusals", "reason", refusal.refusalReason()).increment();
 		}
-		else if (error instanceof MissingBearerTokenException) {
-			reason = "missing_token";
-		}
-		else if (error instanceof InsufficientScopeException) {
-			reason = "insufficient_scope";
-		}
-		else if (error instanceof InvalidBearerRequestException) {
-			reason = "invalid_request";
-		}
-		else {
-			return;
-		}
-		this.meters.counter("gatehouse.gateway.refusals", "reason", reason).increment();
 	}
 
 	private static void authorize(RoutePolicy policy, VerifiedToken token) {

@@ -1,9 +1,7 @@
 package dev.gatehouse.gateway.problem;
 
-import dev.gatehouse.gateway.ratelimit.RateLimitStoreUnavailableException;
-import dev.gatehouse.gateway.ratelimit.RateLimitedException;
-
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.function.Function;
@@ -22,32 +20,40 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
-import dev.gatehouse.gateway.path.MethodRejectedException;
-import dev.gatehouse.gateway.path.PathRejectedException;
-import dev.gatehouse.gateway.policy.InvalidRoutePolicyException;
-import dev.gatehouse.gateway.security.InsufficientScopeException;
-import dev.gatehouse.gateway.security.InvalidBearerRequestException;
-import dev.gatehouse.gateway.security.KeysUnavailableException;
-import dev.gatehouse.gateway.security.MissingBearerTokenException;
-import dev.gatehouse.gateway.security.TokenRejectedException;
 
 /**
  * Turns every failure of a request into {@code application/problem+json}: the gateway's
- * own refusals (401/403/400), and Spring Cloud Gateway's (404 no route, 502 connection
- * refused, 504 timeout, 503 circuit open). Ordered before Boot's default handler so no
- * framework error page, exception message or stack trace ever reaches a client.
+ * own refusals, each a {@link GatewayRefusal} that carries its answer, and Spring Cloud
+ * Gateway's failures (404 no route, 502 connection refused, 504 timeout, 503 circuit
+ * open), mapped here. Ordered before Boot's default handler so no framework error page,
+ * exception message or stack trace ever reaches a client.
  */
 public final class GatewayExceptionHandler implements WebExceptionHandler, Ordered {
 
 	/** Runs before Boot's {@code DefaultErrorWebExceptionHandler} (order -1). */
 	public static final int ORDER = -2;
 
-	static final String REALM = "realm=\"gatehouse\"";
+	private static final URI NOT_FOUND = GatewayRefusal.type("not-found");
+
+	private static final URI BAD_GATEWAY = GatewayRefusal.type("bad-gateway");
+
+	private static final URI GATEWAY_TIMEOUT = GatewayRefusal.type("gateway-timeout");
+
+	private static final URI SERVICE_UNAVAILABLE = GatewayRefusal.type("service-unavailable");
+
+	private static final URI CIRCUIT_OPEN = GatewayRefusal.type("circuit-open");
+
+	private static final URI METHOD_NOT_ALLOWED = GatewayRefusal.type("method-not-allowed");
+
+	private static final URI BAD_REQUEST = GatewayRefusal.type("bad-request");
+
+	private static final URI INTERNAL_ERROR = GatewayRefusal.type("internal-error");
 
 	private static final Logger log = LoggerFactory.getLogger(GatewayExceptionHandler.class);
 
@@ -75,119 +81,79 @@ public final class GatewayExceptionHandler implements WebExceptionHandler, Order
 		if (exchange.getResponse().isCommitted()) {
 			return Mono.error(ex);
 		}
-		Problem problem = toProblem(exchange, ex);
-		if (problem.status().is5xxServerError()) {
+		ErrorResponse problem = toProblem(exchange, ex);
+		if (problem.getStatusCode().is5xxServerError()) {
 			log.warn("{} {} failed with {} [requestId={}]: {}", exchange.getRequest().getMethod(),
-					exchange.getRequest().getPath().value(), problem.status().value(),
+					exchange.getRequest().getPath().value(), problem.getStatusCode().value(),
 					RequestIdWebFilter.requestId(exchange), ex.toString());
 		}
 		return this.writer.write(exchange, problem);
 	}
 
-	Problem toProblem(ServerWebExchange exchange, Throwable ex) {
-		if (ex instanceof MissingBearerTokenException) {
-			return new Problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-					"A bearer access token is required.")
-				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + REALM);
-		}
-		if (ex instanceof TokenRejectedException rejected) {
-			String description = rejected.getDescription();
-			return new Problem(HttpStatus.UNAUTHORIZED, "invalid-token", "Invalid token",
-					"The access token is not acceptable: " + description + ".")
-				.withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + REALM
-						+ ", error=\"invalid_token\", error_description=" + ProblemResponseWriter.quoted(description));
-		}
-		if (ex instanceof InvalidBearerRequestException invalid) {
-			return new Problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-					"The request is malformed: " + invalid.getMessage() + ".")
-				.withHeader(HttpHeaders.WWW_AUTHENTICATE,
-						"Bearer " + REALM + ", error=\"invalid_request\", error_description="
-								+ ProblemResponseWriter.quoted(invalid.getMessage()));
-		}
-		if (ex instanceof InsufficientScopeException insufficient) {
-			return new Problem(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden",
-					"The access token does not grant this route: " + insufficient.getMessage() + ".")
-				.withHeader(HttpHeaders.WWW_AUTHENTICATE,
-						"Bearer " + REALM + ", error=\"insufficient_scope\", error_description="
-								+ ProblemResponseWriter.quoted(insufficient.getMessage()));
-		}
-		if (ex instanceof RateLimitedException limited) {
-			return new Problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
-					"This route's rate limit is exhausted; retry after the indicated time.")
-				.withHeader(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
-		}
-		if (ex instanceof RateLimitStoreUnavailableException) {
-			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "rate-limit-unavailable", "Service unavailable",
-					"The rate limit cannot be checked right now; try again shortly.")
-				.withHeader(HttpHeaders.RETRY_AFTER, "1");
-		}
-		if (ex instanceof PathRejectedException rejected) {
-			return new Problem(HttpStatus.BAD_REQUEST, "path-rejected", "Bad request",
-					"The request path is not allowed: " + rejected.getMessage() + ".");
-		}
-		if (ex instanceof MethodRejectedException rejected) {
-			return new Problem(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
-					"The gateway does not accept this request method.")
-				.withHeader(HttpHeaders.ALLOW, rejected.getAllow());
-		}
-		if (ex instanceof KeysUnavailableException unavailable) {
-			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "keys-unavailable", "Service unavailable",
-					"The token issuer's signing keys cannot be obtained right now; try again later.")
-				.withHeader(HttpHeaders.RETRY_AFTER, seconds(unavailable.getRetryAfter()));
-		}
-		if (ex instanceof InvalidRoutePolicyException) {
-			return new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "route-misconfigured", "Internal server error",
-					"The route's policy is misconfigured.");
+	ErrorResponse toProblem(ServerWebExchange exchange, Throwable ex) {
+		if (ex instanceof GatewayRefusal refusal) {
+			return refusal;
 		}
 		if (causedBy(ex, CallNotPermittedException.class) || ex instanceof ServiceUnavailableException) {
 			Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "circuit-open", "Service unavailable",
+			return problem(ex, HttpStatus.SERVICE_UNAVAILABLE, CIRCUIT_OPEN, "Service unavailable",
 					"The backend is failing; requests are paused for a while.")
-				.withHeader(HttpHeaders.RETRY_AFTER, seconds(this.circuitBreakerWait.apply(route)));
+				.header(HttpHeaders.RETRY_AFTER, GatewayRefusal.retryAfter(this.circuitBreakerWait.apply(route)))
+				.build();
 		}
 		if (causedBy(ex, ConnectTimeoutException.class) || causedBy(ex, java.util.concurrent.TimeoutException.class)) {
-			return gatewayTimeout();
+			return gatewayTimeout(ex);
 		}
 		if (causedBy(ex, ConnectException.class) || causedBy(ex, UnknownHostException.class)
 				|| causedBy(ex, PrematureCloseException.class)) {
-			return new Problem(HttpStatus.BAD_GATEWAY, "bad-gateway", "Bad gateway",
-					"The backend could not be reached.");
+			return badGateway(ex);
 		}
 		if (ex instanceof ResponseStatusException status) {
-			return fromStatus(status.getStatusCode());
+			return fromStatus(ex, status.getStatusCode());
 		}
 		log.error("Unexpected failure [requestId={}]", RequestIdWebFilter.requestId(exchange), ex);
-		return new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal server error",
-				"The gateway failed to process the request.");
+		return problem(ex, HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR, "Internal server error",
+				"The gateway failed to process the request.")
+			.build();
 	}
 
-	private static Problem fromStatus(HttpStatusCode code) {
+	private static ErrorResponse fromStatus(Throwable ex, HttpStatusCode code) {
 		HttpStatus status = HttpStatus.resolve(code.value());
 		if (status == null) {
 			status = code.is4xxClientError() ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR;
 		}
 		return switch (status) {
-			case NOT_FOUND -> new Problem(status, "not-found", "Not found", "No route matches this request.");
-			case GATEWAY_TIMEOUT -> gatewayTimeout();
-			case BAD_GATEWAY -> new Problem(status, "bad-gateway", "Bad gateway", "The backend could not be reached.");
+			case NOT_FOUND -> problem(ex, status, NOT_FOUND, "Not found", "No route matches this request.").build();
+			case GATEWAY_TIMEOUT -> gatewayTimeout(ex);
+			case BAD_GATEWAY -> badGateway(ex);
 			case SERVICE_UNAVAILABLE ->
-				new Problem(status, "service-unavailable", "Service unavailable", "The backend is unavailable.");
+				problem(ex, status, SERVICE_UNAVAILABLE, "Service unavailable", "The backend is unavailable.").build();
 			case METHOD_NOT_ALLOWED ->
-				new Problem(status, "method-not-allowed", "Method not allowed", "This method is not allowed here.");
-			default -> new Problem(status, status.is4xxClientError() ? "bad-request" : "internal-error",
-					status.getReasonPhrase(), status.is4xxClientError() ? "The request cannot be processed."
-							: "The gateway failed to process the request.");
+				problem(ex, status, METHOD_NOT_ALLOWED, "Method not allowed", "This method is not allowed here.")
+					.build();
+			default -> status.is4xxClientError()
+					? problem(ex, status, BAD_REQUEST, status.getReasonPhrase(), "The request cannot be processed.")
+						.build()
+					: problem(ex, status, INTERNAL_ERROR, status.getReasonPhrase(),
+							"The gateway failed to process the request.")
+						.build();
 		};
 	}
 
-	private static Problem gatewayTimeout() {
-		return new Problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout", "Gateway timeout",
-				"The backend did not answer in time.");
+	private static ErrorResponse gatewayTimeout(Throwable ex) {
+		return problem(ex, HttpStatus.GATEWAY_TIMEOUT, GATEWAY_TIMEOUT, "Gateway timeout",
+				"The backend did not answer in time.")
+			.build();
 	}
 
-	private static String seconds(Duration duration) {
-		long millis = Math.max(duration.toMillis(), 1000);
-		return Long.toString((millis + 999) / 1000);
+	private static ErrorResponse badGateway(Throwable ex) {
+		return problem(ex, HttpStatus.BAD_GATEWAY, BAD_GATEWAY, "Bad gateway", "The backend could not be reached.")
+			.build();
+	}
+
+	private static ErrorResponse.Builder problem(Throwable ex, HttpStatus status, URI type, String title,
+			String detail) {
+		return ErrorResponse.builder(ex, status, detail).type(type).title(title);
 	}
 
 	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

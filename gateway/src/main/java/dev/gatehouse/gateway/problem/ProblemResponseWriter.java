@@ -1,5 +1,8 @@
 package dev.gatehouse.gateway.problem;
 
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import reactor.core.publisher.Mono;
@@ -9,16 +12,27 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
 
 /**
- * Writes a {@link Problem} as {@code application/problem+json}, carrying the request id.
- * Every gateway-made error goes through here.
+ * Writes an {@link ErrorResponse} (a {@link GatewayRefusal}, or a failure the exception
+ * handler mapped) as {@code application/problem+json}: {@code type}, {@code title},
+ * {@code status}, {@code detail}, {@code instance} (the request path) and
+ * {@code requestId}, with the response's own headers. Every gateway-made error goes
+ * through here.
  */
 public final class ProblemResponseWriter {
+
+	/**
+	 * Exchange attribute: the short {@code type} name of the problem the gateway answered
+	 * with (the access log's reason), e.g. {@code invalid-token}.
+	 */
+	public static final String REASON_ATTRIBUTE = ProblemResponseWriter.class.getName() + ".reason";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -29,15 +43,16 @@ public final class ProblemResponseWriter {
 	 * @param problem the problem
 	 * @return completion
 	 */
-	public Mono<Void> write(ServerWebExchange exchange, Problem problem) {
+	public Mono<Void> write(ServerWebExchange exchange, ErrorResponse problem) {
 		ServerHttpResponse response = exchange.getResponse();
 		if (response.isCommitted()) {
 			return Mono.empty();
 		}
-		exchange.getAttributes().put(Problem.REASON_ATTRIBUTE, problem.type());
+		ProblemDetail detail = problem.getBody();
+		exchange.getAttributes().put(REASON_ATTRIBUTE, shortType(detail.getType()));
 		String requestId = RequestIdWebFilter.requestId(exchange);
-		byte[] body = JSON.writeValueAsBytes(problem.body(exchange.getRequest().getPath().value(), requestId));
-		response.setStatusCode(problem.status());
+		byte[] body = JSON.writeValueAsBytes(body(detail, exchange.getRequest().getPath().value(), requestId));
+		response.setStatusCode(problem.getStatusCode());
 		HttpHeaders headers = response.getHeaders();
 		Set<String> fromBackend = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES);
 		if (fromBackend != null) {
@@ -45,7 +60,7 @@ public final class ProblemResponseWriter {
 		}
 		headers.remove(HttpHeaders.CONTENT_ENCODING);
 		headers.remove(HttpHeaders.TRANSFER_ENCODING);
-		problem.headers().headerSet().forEach(header -> headers.put(header.getKey(), header.getValue()));
+		problem.getHeaders().headerSet().forEach(header -> headers.put(header.getKey(), header.getValue()));
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		headers.setContentLength(body.length);
 		headers.setCacheControl("no-store");
@@ -72,18 +87,25 @@ public final class ProblemResponseWriter {
 		}
 	}
 
-	/**
-	 * @return {@code value} as a quoted-string (RFC 9110), for {@code WWW-Authenticate}
-	 */
-	static String quoted(String value) {
-		StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-		for (char c : value.toCharArray()) {
-			if (c == '"' || c == '\\') {
-				out.append('\\');
-			}
-			out.append((c < 0x20 || c == 0x7f) ? ' ' : c);
+	private static Map<String, Object> body(ProblemDetail problem, String instance, String requestId) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", problem.getType().toString());
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus());
+		body.put("detail", problem.getDetail());
+		body.put("instance", instance);
+		if (requestId != null) {
+			body.put("requestId", requestId);
 		}
-		return out.append('"').toString();
+		if (problem.getProperties() != null) {
+			problem.getProperties().forEach(body::putIfAbsent);
+		}
+		return body;
+	}
+
+	private static String shortType(URI type) {
+		String text = type.toString();
+		return text.startsWith(GatewayRefusal.TYPE_PREFIX) ? text.substring(GatewayRefusal.TYPE_PREFIX.length()) : text;
 	}
 
 }

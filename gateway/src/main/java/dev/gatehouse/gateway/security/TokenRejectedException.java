@@ -1,11 +1,23 @@
 package dev.gatehouse.gateway.security;
 
+import java.net.URI;
+import java.util.Locale;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+
+import dev.gatehouse.gateway.problem.GatewayRefusal;
+import dev.gatehouse.gateway.problem.RefusalException;
+
 /**
- * A presented bearer token is not acceptable. Answered with 401 {@code invalid_token};
+ * A presented bearer token is not acceptable: 401 {@code invalid-token}, challenge with
+ * {@code error="invalid_token"} and the description; counted by its {@link Reason}.
  * {@link Reason#description()} is safe to show to the client (it never contains token
  * content or library messages).
  */
-public class TokenRejectedException extends RuntimeException {
+public class TokenRejectedException extends RefusalException {
+
+	private static final URI TYPE = GatewayRefusal.type("invalid-token");
 
 	/** Why a token was refused. */
 	public enum Reason {
@@ -48,8 +60,11 @@ public class TokenRejectedException extends RuntimeException {
 
 		private final String description;
 
+		private final String tag;
+
 		Reason(String description) {
 			this.description = description;
+			this.tag = name().toLowerCase(Locale.ROOT);
 		}
 
 		public String description() {
@@ -71,7 +86,8 @@ public class TokenRejectedException extends RuntimeException {
 	 * @param detail safe additional text (a claim name, never a value from the token)
 	 */
 	public TokenRejectedException(Reason reason, String detail) {
-		super(reason.description() + ((detail != null) ? ": " + detail : ""), null, false, false);
+		super(reason.description() + ((detail != null) ? ": " + detail : ""), HttpStatus.UNAUTHORIZED, TYPE,
+				"Invalid token");
 		this.reason = reason;
 		this.detail = detail;
 	}
@@ -89,6 +105,24 @@ public class TokenRejectedException extends RuntimeException {
 
 	public String getDetail() {
 		return this.detail;
+	}
+
+	@Override
+	protected String clientDetail() {
+		return "The access token is not acceptable: " + getDescription() + ".";
+	}
+
+	@Override
+	public HttpHeaders getHeaders() {
+		return BearerChallenge.withError("invalid_token", getDescription());
+	}
+
+	/**
+	 * @return the reason in lower case, e.g. {@code expired}
+	 */
+	@Override
+	public String refusalReason() {
+		return this.reason.tag;
 	}
 
 }

@@ -2,7 +2,9 @@ package dev.gatehouse.gateway.problem;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -10,6 +12,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.ConnectTimeoutException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.cloud.gateway.support.ServiceUnavailableException;
 import org.springframework.http.HttpHeaders;
@@ -23,6 +26,11 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
 import dev.gatehouse.gateway.path.MethodRejectedException;
 import dev.gatehouse.gateway.path.PathGuardWebFilter;
+import dev.gatehouse.gateway.path.PathRejectedException;
+import dev.gatehouse.gateway.policy.InvalidRoutePolicyException;
+import dev.gatehouse.gateway.ratelimit.RateLimitStoreUnavailableException;
+import dev.gatehouse.gateway.ratelimit.RateLimitedException;
+import dev.gatehouse.gateway.security.InvalidBearerRequestException;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
 import dev.gatehouse.gateway.security.KeysUnavailableException;
 import dev.gatehouse.gateway.security.MissingBearerTokenException;
@@ -203,6 +211,71 @@ class GatewayExceptionHandlerTests {
 	@Test
 	void keepsHeadersTheGatewayItselfSetBeforeTheFailure() {
 		get(MissingBearerTokenException::new).expectHeader().valueEquals("RateLimit-Policy", "\"default\";q=5;w=60");
+	}
+
+	/**
+	 * Every refusal type carries its whole answer: status, body (exactly these fields and
+	 * values) and its own header; the list is docs/problems.md.
+	 */
+	@Test
+	void everyRefusalAnswersWithItsOwnStatusBodyAndHeaders() {
+		record Case(Supplier<Throwable> refusal, int status, String type, String title, String detail, String header,
+				String value) {
+		}
+		String bearer = "Bearer realm=\"gatehouse\"";
+		List<Case> cases = List.of(
+				new Case(MissingBearerTokenException::new, 401, "unauthorized", "Unauthorized",
+						"A bearer access token is required.", HttpHeaders.WWW_AUTHENTICATE, bearer),
+				new Case(() -> new TokenRejectedException(TokenRejectedException.Reason.INVALID_CLAIM, "roles"), 401,
+						"invalid-token", "Invalid token",
+						"The access token is not acceptable: invalid or missing claim: roles.",
+						HttpHeaders.WWW_AUTHENTICATE,
+						bearer + ", error=\"invalid_token\", error_description=\"invalid or missing claim: roles\""),
+				new Case(() -> new InvalidBearerRequestException("several \"Authorization\" headers"), 400,
+						"invalid-request", "Invalid request",
+						"The request is malformed: several \"Authorization\" headers.", HttpHeaders.WWW_AUTHENTICATE,
+						bearer + ", error=\"invalid_request\", error_description=\"several \\\"Authorization\\\" headers\""),
+				new Case(() -> new InsufficientScopeException("requires the scopes [a]"), 403, "insufficient-scope",
+						"Forbidden", "The access token does not grant this route: requires the scopes [a].",
+						HttpHeaders.WWW_AUTHENTICATE,
+						bearer + ", error=\"insufficient_scope\", error_description=\"requires the scopes [a]\""),
+				new Case(() -> new KeysUnavailableException("http://issuer.test", Duration.ofMillis(2500)), 503,
+						"keys-unavailable", "Service unavailable",
+						"The token issuer's signing keys cannot be obtained right now; try again later.",
+						HttpHeaders.RETRY_AFTER, "3"),
+				new Case(() -> new RateLimitedException(41), 429, "rate-limited", "Too many requests",
+						"This route's rate limit is exhausted; retry after the indicated time.",
+						HttpHeaders.RETRY_AFTER, "41"),
+				new Case(RateLimitStoreUnavailableException::new, 503, "rate-limit-unavailable", "Service unavailable",
+						"The rate limit cannot be checked right now; try again shortly.", HttpHeaders.RETRY_AFTER, "1"),
+				new Case(() -> new PathRejectedException("dot segment"), 400, "path-rejected", "Bad request",
+						"The request path is not allowed: dot segment.", null, null),
+				new Case(() -> new MethodRejectedException("GET, HEAD"), 405, "method-not-allowed",
+						"Method not allowed", "The gateway does not accept this request method.", HttpHeaders.ALLOW,
+						"GET, HEAD"),
+				new Case(() -> new InvalidRoutePolicyException("roles[0]", "not a role name"), 500,
+						"route-misconfigured", "Internal server error", "The route's policy is misconfigured.", null,
+						null));
+		for (Case refusal : cases) {
+			WebTestClient.ResponseSpec response = get(refusal.refusal()).expectStatus().isEqualTo(refusal.status());
+			if (refusal.header() != null) {
+				response.expectHeader().valueEquals(refusal.header(), refusal.value());
+			}
+			else {
+				response.expectHeader()
+					.doesNotExist(HttpHeaders.WWW_AUTHENTICATE)
+					.expectHeader()
+					.doesNotExist(HttpHeaders.RETRY_AFTER);
+			}
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("type", "urn:gatehouse:problem:" + refusal.type());
+			body.put("title", refusal.title());
+			body.put("status", refusal.status());
+			body.put("detail", refusal.detail());
+			body.put("instance", "/api/items");
+			body.put("requestId", "rid-7");
+			response.expectBody(String.class).isEqualTo(JsonMapper.builder().build().writeValueAsString(body));
+		}
 	}
 
 }

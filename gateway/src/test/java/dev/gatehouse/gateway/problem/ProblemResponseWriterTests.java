@@ -8,6 +8,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.ErrorResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,8 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProblemResponseWriterTests {
 
-	private static final Problem PROBLEM = new Problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
-			"no token");
+	private static final ErrorResponse PROBLEM = ErrorResponse
+		.builder(new IllegalStateException(), HttpStatus.UNAUTHORIZED, "no token")
+		.type(GatewayRefusal.type("unauthorized"))
+		.title("Unauthorized")
+		.build();
 
 	private static final SslInfo TLS = new SslInfo() {
 		@Override
