@@ -77,7 +77,9 @@ public class BearerAuthenticator {
 	public VerifiedAccessToken requireRole(HttpServletRequest request, String role) {
 		VerifiedAccessToken caller = authenticate(request);
 		if (!caller.hasRole(role)) {
-			throw new ApiException(HttpStatus.FORBIDDEN, "Forbidden", "This operation needs the role '" + role + "'");
+			String needs = "This operation needs the role '" + role + "'";
+			throw new ApiException(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", needs,
+					InvalidAccessTokenException.challenge("insufficient_scope", needs));
 		}
 		return caller;
 	}

@@ -51,7 +51,7 @@ public class OAuthException extends RuntimeException {
 
 	/** Password hashing is saturated: 503 with {@code Retry-After}. */
 	public static OAuthException busy(PasswordHasher.BusyException ex) {
-		return new OAuthException(ex.status(), TEMPORARILY_UNAVAILABLE, ex.getMessage(), ex.headers());
+		return new OAuthException(ex.status(), TEMPORARILY_UNAVAILABLE, ex.getMessage(), ex.getHeaders());
 	}
 
 	public HttpStatus status() {

@@ -105,7 +105,7 @@ class RevocationController {
 		}
 		catch (OAuthException ex) {
 			// outside the token endpoint refusals are problem details
-			throw new ApiException(HttpStatus.FORBIDDEN, "Forbidden", ex.getMessage());
+			throw new ApiException(HttpStatus.FORBIDDEN, "cookie-refused", "Forbidden", ex.getMessage());
 		}
 		if (bearer == null && refresh == null) {
 			throw InvalidAccessTokenException.missing();

@@ -56,8 +56,8 @@ class AdminUsersController {
 	UserView get(@PathVariable @Pattern(regexp = UserRequests.USERNAME) String username) {
 		return this.users.find(username)
 			.map(UserView::of)
-			.orElseThrow(
-					() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "No user named '" + username + "'"));
+			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "user-not-found", "No such user",
+					"No user named '" + username + "'"));
 	}
 
 	@PatchMapping("/{username}")

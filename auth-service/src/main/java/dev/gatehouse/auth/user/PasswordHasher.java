@@ -142,7 +142,7 @@ public class PasswordHasher {
 		public static final int RETRY_AFTER_SECONDS = 1;
 
 		public BusyException() {
-			super(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
+			super(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Service unavailable",
 					"Too many password checks at once; try again shortly", retryAfter());
 		}
 

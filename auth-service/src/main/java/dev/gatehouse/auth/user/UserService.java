@@ -107,7 +107,7 @@ public class UserService {
 	public User create(String username, String password, String email, String fullName, List<String> roles) {
 		User user = new User(username, this.hasher.hash(password), email, fullName, List.copyOf(roles), false, null);
 		if (!this.store.insert(user)) {
-			throw new ApiException(HttpStatus.CONFLICT, "User exists",
+			throw new ApiException(HttpStatus.CONFLICT, "user-exists", "User exists",
 					"A user named '" + username + "' already exists");
 		}
 		logger.info("Created user {} with roles {}", username, roles);
@@ -164,8 +164,8 @@ public class UserService {
 	 */
 	private User require(String username) {
 		return this.store.findForUpdate(username)
-			.orElseThrow(
-					() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "No user named '" + username + "'"));
+			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "user-not-found", "No such user",
+					"No user named '" + username + "'"));
 	}
 
 	private static User withNotBefore(User user, java.time.Instant notBefore) {

@@ -33,8 +33,8 @@ class UsersController {
 		VerifiedAccessToken caller = this.authenticator.authenticate(request);
 		return this.users.find(caller.subject())
 			.map(UserView::of)
-			.orElseThrow(
-					() -> new ApiException(HttpStatus.NOT_FOUND, "No such user", "The token's subject is not a user"));
+			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "user-not-found", "No such user",
+					"The token's subject is not a user"));
 	}
 
 }
