@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param expiresAt when the revocation can be forgotten: no gateway accepts a token it
  * concerns by then (expiry plus the gateways' clock skew plus a margin)
  */
-public record RevocationEvent(Kind kind, String issuer, String subject, long value, Instant expiresAt) {
+record RevocationEvent(Kind kind, String issuer, String subject, long value, Instant expiresAt) {
 
 	public enum Kind {
 

@@ -1,7 +1,7 @@
 package dev.gatehouse.auth.revocation;
 
 /** Where revocations go so that gateways learn them: Redis when configured. */
-public interface RevocationPublisher {
+interface RevocationPublisher {
 
 	/** Whether revocations are published at all; when not, the outbox is not written. */
 	boolean enabled();

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * Signs access tokens in the RFC 9068 profile ({@code typ: at+jwt}) with the active key.
  */
 @Component
-public final class AccessTokenIssuer {
+final class AccessTokenIssuer {
 
 	private final SigningKeys keys;
 

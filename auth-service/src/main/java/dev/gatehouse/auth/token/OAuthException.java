@@ -6,7 +6,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /** An RFC 6749 §5.2 error of the token or revocation endpoint. */
-public class OAuthException extends RuntimeException {
+class OAuthException extends RuntimeException {
 
 	public static final String INVALID_REQUEST = "invalid_request";
 

@@ -25,7 +25,7 @@ import org.springframework.web.util.WebUtils;
  * token only as the cookie, so no script ever reads one.
  */
 @Component
-public class RefreshCookie {
+class RefreshCookie {
 
 	public static final String NAME = "refresh_token";
 

@@ -8,10 +8,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** RFC 6749 §5.1 access token response. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TokenResponse(@JsonProperty("access_token") String accessToken,
-		@JsonProperty("token_type") String tokenType, @JsonProperty("expires_in") long expiresIn,
-		@JsonProperty("refresh_token") String refreshToken, @JsonProperty("scope") String scope,
-		@JsonIgnore Instant refreshTokenExpiresAt) {
+record TokenResponse(@JsonProperty("access_token") String accessToken, @JsonProperty("token_type") String tokenType,
+		@JsonProperty("expires_in") long expiresIn, @JsonProperty("refresh_token") String refreshToken,
+		@JsonProperty("scope") String scope, @JsonIgnore Instant refreshTokenExpiresAt) {
 
 	/**
 	 * The same response with the refresh token taken out of the body (browser mode puts

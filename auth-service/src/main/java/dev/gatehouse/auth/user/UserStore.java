@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 
 /** Users in the relational database. */
 @Repository
-public class UserStore {
+class UserStore {
 
 	private static final RowMapper<User> ROW = (rs, n) -> {
 		long notBefore = rs.getLong("tokens_not_before");

@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties(AccessLogProperties.PREFIX)
 @Validated
-public record AccessLogProperties(@DefaultValue("true") boolean enabled, @NotNull @DefaultValue("json") Format format,
+record AccessLogProperties(@DefaultValue("true") boolean enabled, @NotNull @DefaultValue("json") Format format,
 		@Min(16) @Max(1_048_576) @DefaultValue("8192") int queueCapacity) {
 
 	public static final String PREFIX = "gatehouse.gateway.access-log";

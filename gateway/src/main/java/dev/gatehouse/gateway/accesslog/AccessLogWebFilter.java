@@ -25,7 +25,7 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * errors included) and hands it to the {@link AccessLogWriter}; the request thread only
  * collects values it already has.
  */
-public final class AccessLogWebFilter implements WebFilter, Ordered {
+final class AccessLogWebFilter implements WebFilter, Ordered {
 
 	/**
 	 * Right after {@link RequestIdWebFilter}, so the request id exists and every answer

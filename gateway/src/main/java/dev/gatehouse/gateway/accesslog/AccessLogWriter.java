@@ -21,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
  * the entry is dropped and counted in {@code gatehouse.gateway.access_log.dropped}:
  * requests never wait for the log, and never park on a lock.
  */
-public final class AccessLogWriter implements SmartLifecycle {
+final class AccessLogWriter implements SmartLifecycle {
 
 	/** The access log's logger. */
 	public static final String LOGGER = "dev.gatehouse.gateway.access";

@@ -16,9 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 
-import dev.gatehouse.gateway.forwarding.BodylessRequestHeadersFilter;
-import dev.gatehouse.gateway.forwarding.IdentityHeadersFilter;
-import dev.gatehouse.gateway.forwarding.RequestIdWebFilter;
 import dev.gatehouse.gateway.forwarding.TrustedProxies;
 import dev.gatehouse.gateway.problem.GatewayExceptionHandler;
 import dev.gatehouse.gateway.problem.ProblemResponseWriter;
@@ -30,7 +27,7 @@ import dev.gatehouse.gateway.problem.ProblemResponseWriter;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
-public class GatehouseGatewayConfiguration {
+class GatehouseGatewayConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -83,21 +80,6 @@ public class GatehouseGatewayConfiguration {
 		// from here already
 		GatewayPropertiesValidator.validate(properties);
 		return new RequestHeadTimeout(properties.requestHeadTimeout());
-	}
-
-	@Bean
-	IdentityHeadersFilter identityHeadersFilter(TrustedProxies trustedProxies) {
-		return new IdentityHeadersFilter(trustedProxies);
-	}
-
-	@Bean
-	RequestIdWebFilter requestIdWebFilter() {
-		return new RequestIdWebFilter();
-	}
-
-	@Bean
-	BodylessRequestHeadersFilter bodylessRequestHeadersFilter() {
-		return new BodylessRequestHeadersFilter();
 	}
 
 	@Bean

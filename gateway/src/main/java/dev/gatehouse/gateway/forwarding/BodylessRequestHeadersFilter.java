@@ -17,7 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
  * {@code Content-Length: 0}, the framing Reactor Netty itself uses for an empty body of
  * those methods. Requests with a body, and GET, HEAD and DELETE, are left alone.
  */
-public final class BodylessRequestHeadersFilter implements HttpHeadersFilter, Ordered {
+final class BodylessRequestHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	@Override
 	public int getOrder() {

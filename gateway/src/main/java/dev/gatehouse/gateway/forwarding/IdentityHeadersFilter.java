@@ -35,7 +35,7 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * {@code X-Forwarded-Prefix} says what a route filter stripped from the path.</li>
  * </ul>
  */
-public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
+final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	/** Forwarded to the backend: the token's {@code sub}. */
 	public static final String SUBJECT = "X-Auth-Subject";

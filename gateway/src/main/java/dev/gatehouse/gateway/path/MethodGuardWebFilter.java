@@ -16,7 +16,7 @@ import org.springframework.web.server.WebFilterChain;
  * DELETE, OPTIONS), before routing: {@code TRACE}, {@code CONNECT} or WebDAV methods
  * never reach a backend, whatever its own handling of them.
  */
-public final class MethodGuardWebFilter implements WebFilter, Ordered {
+final class MethodGuardWebFilter implements WebFilter, Ordered {
 
 	/** Right after the path guard, still before everything else. */
 	public static final int ORDER = PathGuardWebFilter.ORDER + 1;

@@ -37,7 +37,7 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * enforcing everything it already knows; revocations made meanwhile are enforced once
  * Redis is back (the auth-service keeps them in its outbox until Redis has them).
  */
-public final class RedisRevocationSync implements SmartLifecycle {
+final class RedisRevocationSync implements SmartLifecycle {
 
 	public static final String KEY_PREFIX = "gatehouse:revoked:";
 

@@ -25,7 +25,7 @@ import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
  * accepts every valid token until it expires.
  */
 @Configuration(proxyBeanMethods = false)
-public class RevocationConfiguration {
+class RevocationConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(RevocationConfiguration.class);
 

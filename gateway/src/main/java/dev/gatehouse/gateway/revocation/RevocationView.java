@@ -22,7 +22,7 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * gateway's clock skew plus {@link #MARGIN}; a user's "not before" until it plus the
  * maximum token lifetime plus the same.
  */
-public final class RevocationView implements TokenRevocationCheck {
+final class RevocationView implements TokenRevocationCheck {
 
 	/**
 	 * Kept beyond the clock skew, for clocks of auth-service and gateway that disagree a

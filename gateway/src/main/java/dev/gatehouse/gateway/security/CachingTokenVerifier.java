@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * never outlives its token: it expires at {@code exp} and a hit is re-checked against the
  * clock. Only successes are cached; revocation is checked by the caller on every request.
  */
-public final class CachingTokenVerifier implements TokenVerifier {
+final class CachingTokenVerifier implements TokenVerifier {
 
 	private final TokenVerifier delegate;
 

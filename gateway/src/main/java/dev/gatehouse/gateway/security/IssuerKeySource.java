@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
  * parser (synchronously) and therefore only ever reads memory; any I/O happens in
  * {@link #prepare}, which completes before the parser runs.
  */
-public interface IssuerKeySource {
+interface IssuerKeySource {
 
 	/**
 	 * Look a key up in memory. Never does I/O.

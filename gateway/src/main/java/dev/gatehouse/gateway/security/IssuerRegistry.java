@@ -21,7 +21,7 @@ import dev.gatehouse.gateway.config.GatewayProperties;
  * Builds one {@link IssuerVerifier} per configured issuer and the
  * {@link JwtTokenVerifier} over them. Reading a PEM file happens here, at start-up.
  */
-public final class IssuerRegistry {
+final class IssuerRegistry {
 
 	private final Map<String, IssuerVerifier> verifiers = new LinkedHashMap<>();
 

@@ -1,0 +1,29 @@
+package dev.gatehouse.gateway.forwarding;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The request id, and the headers the backend receives: identity and
+ * {@code X-Forwarded-*} (from the {@link TrustedProxies} the application configures),
+ * {@code Content-Length: 0} for bodyless requests.
+ */
+@Configuration(proxyBeanMethods = false)
+class ForwardingConfiguration {
+
+	@Bean
+	IdentityHeadersFilter identityHeadersFilter(TrustedProxies trustedProxies) {
+		return new IdentityHeadersFilter(trustedProxies);
+	}
+
+	@Bean
+	RequestIdWebFilter requestIdWebFilter() {
+		return new RequestIdWebFilter();
+	}
+
+	@Bean
+	BodylessRequestHeadersFilter bodylessRequestHeadersFilter() {
+		return new BodylessRequestHeadersFilter();
+	}
+
+}
