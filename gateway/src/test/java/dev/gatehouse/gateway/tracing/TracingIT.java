@@ -54,7 +54,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.tracing.export.enabled=true", "management.tracing.sampling.probability=1.0",
 				"management.opentelemetry.tracing.export.schedule-delay=100ms" })
-@ActiveProfiles("tracing")
+@ActiveProfiles("observability")
 @ExtendWith(OutputCaptureExtension.class)
 class TracingIT {
 
