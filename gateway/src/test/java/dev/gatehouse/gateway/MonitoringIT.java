@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +32,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -45,6 +51,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,7 +66,12 @@ import static org.awaitility.Awaitility.await;
 		properties = { "gatehouse.gateway.rate-limit.store=redis", "spring.data.redis.host=127.0.0.1" })
 @ActiveProfiles("observability")
 @ExtendWith(OutputCaptureExtension.class)
+@Import(MonitoringIT.ObservationCounting.class)
 class MonitoringIT {
+
+	private static final AtomicInteger observationsStarted = new AtomicInteger();
+
+	private static final AtomicInteger scopesOpened = new AtomicInteger();
 
 	private static final String SECRET = "tracing-shared-secret-of-at-least-32-bytes!";
 
@@ -121,8 +133,7 @@ class MonitoringIT {
 	void reset() {
 		backend.resetAll();
 		backend.stubFor(any(anyUrl()).willReturn(ok("from backend")));
-		backend.stubFor(any(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/failing/jwks.json"))
-			.willReturn(serverError()));
+		backend.stubFor(any(urlEqualTo("/failing/jwks.json")).willReturn(serverError()));
 		this.client = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.responseTimeout(Duration.ofSeconds(30))
@@ -168,13 +179,43 @@ class MonitoringIT {
 		assertThat(this.context.getBeanNamesForType(io.micrometer.tracing.handler.TracingObservationHandler.class))
 			.isEmpty();
 		this.client.get().uri("/open/x").header("X-Request-Id", "untraced").exchange().expectStatus().isOk();
-		assertThat(backend.findAll(anyRequestedFor(anyUrl()))).singleElement()
+		assertThat(backend.findAll(anyRequestedFor(urlEqualTo("/open/x")))).singleElement()
 			.satisfies((request) -> assertThat(request.containsHeader("traceparent")).isFalse());
 		await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains("\"requestId\":\"untraced\""));
 		assertThat(output.getOut().lines().filter((line) -> line.contains("\"requestId\":\"untraced\"")))
 			.singleElement()
 			.satisfies((line) -> assertThat(line).doesNotContain("traceId"));
 		assertThat(collector.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void withTracingOffARequestStartsNoObservationBeyondTheTwoTimersAndRestoresNoThreadLocal() {
+		String token = token();
+		for (int i = 0; i < 3; i++) {
+			this.client.get()
+				.uri("/traced/warm-up")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+				.exchange()
+				.expectStatus()
+				.isOk();
+		}
+		observationsStarted.set(0);
+		scopesOpened.set(0);
+		for (int i = 0; i < 10; i++) {
+			this.client.get()
+				.uri("/traced/x")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+				.exchange()
+				.expectStatus()
+				.isOk();
+		}
+		// http.server.requests and Spring Cloud Gateway's http.client.requests, as before
+		// tracing existed: no observation for token verification or the rate limit, and
+		// no
+		// observation scope (thread-local restoration by Reactor) on the request path
+		await().atMost(Duration.ofSeconds(5)).until(() -> observationsStarted.get() >= 20);
+		assertThat(observationsStarted.get()).isEqualTo(20);
+		assertThat(scopesOpened.get()).isZero();
 	}
 
 	private String scrape() {
@@ -259,6 +300,34 @@ class MonitoringIT {
 			.expiration(Date.from(Instant.now().plusSeconds(300)))
 			.signWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS256)
 			.compact();
+	}
+
+	/** Counts every observation started and every observation scope opened. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ObservationCounting {
+
+		@Bean
+		ObservationHandler<Observation.Context> countingObservationHandler() {
+			return new ObservationHandler<>() {
+
+				@Override
+				public void onStart(Observation.Context context) {
+					observationsStarted.incrementAndGet();
+				}
+
+				@Override
+				public void onScopeOpened(Observation.Context context) {
+					scopesOpened.incrementAndGet();
+				}
+
+				@Override
+				public boolean supportsContext(Observation.Context context) {
+					return true;
+				}
+
+			};
+		}
+
 	}
 
 	private static int closedPort() {
