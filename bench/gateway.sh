@@ -3,6 +3,11 @@
 #
 #   bench/gateway.sh                 full run: 60 s JIT warm-up per Java contender, 3 rounds of 10 s runs
 #   BENCH_QUICK=1 bench/gateway.sh   smoke run: 5 s warm-up, 1 round of 3 s runs, 10 s cold start
+#   BENCH_ACCESS_LOG=off bench/gateway.sh                 Gatehouse without its access log (default: on)
+#   BENCH_TRACING=on BENCH_CONTENDERS=gatehouse bench/gateway.sh
+#                                    Gatehouse tracing every request (sampling BENCH_TRACING_SAMPLING, default 1.0),
+#                                    spans sent with OTLP/HTTP to a local sink (the backend's nginx answers
+#                                    POST /v1/traces with 200); default: off, as shipped
 #
 # Layout (needs 2+ CPUs): the backend (nginx, small JSON body) and the load generator (wrk -t1 -c64) on CPU 0,
 # each proxy under test on CPU 1 with the same JVM flags. Contenders (BENCH_CONTENDERS, in this order):
@@ -25,7 +30,8 @@
 # paced runs), BENCH_CONTENDERS, BENCH_PORT_BASE (28100: ports base..base+50), BENCH_CPU_LOAD (0), BENCH_CPU_PROXY
 # (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_GATEHOUSE_ARGS (extra
 # Gatehouse arguments, e.g. --gatehouse.gateway.token-cache.enabled=false to verify every token, or
-# --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_REBUILD=1 (rebuild both jars first). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
+# --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_ACCESS_LOG (on|off), BENCH_TRACING
+# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_REBUILD=1 (rebuild both jars first). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit; logs and results go to
 # bench/results/<UTC timestamp>/ (gitignored). Exit status 1 when a contender fails to start, fails its
 # functional check, or answers anything but 2xx under load.
@@ -59,6 +65,9 @@ audience=gatehouse
 jvm_flags=(-XX:ActiveProcessorCount=1 -XX:+UseParallelGC -Xms512m -Xmx512m -Dreactor.netty.ioWorkerCount=1)
 read -r -a extra_java_opts <<<"${BENCH_JAVA_OPTS:-}"
 read -r -a gatehouse_args <<<"${BENCH_GATEHOUSE_ARGS:-}"
+access_log=${BENCH_ACCESS_LOG:-on}
+tracing=${BENCH_TRACING:-off}
+tracing_sampling=${BENCH_TRACING_SAMPLING:-1.0}
 
 port_backend=$port_base
 port_gatehouse=$((port_base + 10)) port_gatehouse_mgmt=$((port_base + 11))
@@ -72,6 +81,18 @@ done
 for c in "${contenders[@]}"; do
   case $c in gatehouse|gatehouse-public|scg|scg-security|haproxy|nginx) ;; *) echo "bench: unknown contender '$c'" >&2; exit 2 ;; esac
 done
+case $access_log in on|off) ;; *) echo "bench: BENCH_ACCESS_LOG must be on or off (got '$access_log')" >&2; exit 2 ;; esac
+case $tracing in on|off) ;; *) echo "bench: BENCH_TRACING must be on or off (got '$tracing')" >&2; exit 2 ;; esac
+[[ $tracing_sampling =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] \
+  || { echo "bench: BENCH_TRACING_SAMPLING must be a number from 0.0 to 1.0 (got '$tracing_sampling')" >&2; exit 2; }
+# Gatehouse's switches: its own property for the access log, Spring Boot's own for tracing (docs/tracing-and-monitoring.md)
+gatehouse_switches=()
+if [ "$access_log" = off ]; then gatehouse_switches+=(--gatehouse.gateway.access-log.enabled=false); fi
+if [ "$tracing" = on ]; then
+  gatehouse_switches+=(--management.tracing.export.enabled=true
+    --management.tracing.sampling.probability="$tracing_sampling"
+    --management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$port_backend/v1/traces")
+fi
 if [ "$(nproc --all)" -lt 2 ] || ! taskset -c "$cpu_load,$cpu_proxy" true 2>/dev/null; then
   echo "bench: needs CPUs $cpu_load and $cpu_proxy (BENCH_CPU_LOAD / BENCH_CPU_PROXY); this machine has $(nproc --all)" >&2
   exit 2
@@ -187,7 +208,8 @@ subject0=bench-user-0
   echo "gatehouse jar: ${gatehouse_jar:-none} $( [ -n "$gatehouse_jar" ] && date -u -r "$gatehouse_jar" +%FT%TZ)"
   echo "stock-scg jar: ${scg_jar:-none}"
   echo "JVM flags: ${jvm_flags[*]} ${extra_java_opts[*]}"
-  echo "gatehouse arguments: ${gatehouse_args[*]}"
+  echo "gatehouse arguments: ${gatehouse_switches[*]} ${gatehouse_args[*]}"
+  echo "gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling, OTLP to the backend's /v1/traces)")"
   echo "warmup=$warmup rounds=$rounds run=$run cold=$cold bucket=$bucket connections=$conns paced_delay_ms=$paced_delay"
   echo "contenders: ${contenders[*]}"
 } >"$out/env.txt"
@@ -215,6 +237,8 @@ http {
   server {
     listen 127.0.0.1:$port_backend;
     default_type application/json;
+    # the OTLP/HTTP sink for BENCH_TRACING=on: takes the spans, answers 200, keeps nothing
+    location = /v1/traces { client_max_body_size 64m; return 200; }
     location = /api/echo { return 200 '{"subject":"\$http_x_auth_subject","roles":"\$http_x_auth_roles","authorization":"\$http_authorization"}'; }
     location / { return 200 '{"id":1,"name":"bench","ok":true}'; }
   }
@@ -268,6 +292,12 @@ wait_ready() {   # wait_ready <name> <probe url> [token]: polls until 200, bound
 
 start_gatehouse() {
   check_ports "$port_gatehouse" "$port_gatehouse_mgmt"
+  if [ "$tracing" = on ]; then
+    local sink
+    sink=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/x-protobuf' \
+      --data-binary x "http://127.0.0.1:$port_backend/v1/traces" || true)
+    [ "$sink" = 200 ] || fail "the OTLP sink (backend /v1/traces) answered $sink (expected 200)"
+  fi
   cat >"$out/gatehouse-routes.yml" <<EOF
 spring:
   cloud:
@@ -302,7 +332,8 @@ EOF
   taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" -jar "$gatehouse_jar" \
     --server.address=127.0.0.1 --server.port="$port_gatehouse" \
     --management.server.address=127.0.0.1 --management.server.port="$port_gatehouse_mgmt" \
-    --spring.config.additional-location="file:$out/gatehouse-routes.yml" "${gatehouse_args[@]}" >"${log_of[gatehouse]}" 2>&1 &
+    --spring.config.additional-location="file:$out/gatehouse-routes.yml" "${gatehouse_switches[@]}" "${gatehouse_args[@]}" \
+    >"${log_of[gatehouse]}" 2>&1 &
   pid_of[gatehouse]=$!; pids+=($!)
   pid_of[gatehouse-public]=${pid_of[gatehouse]}; log_of[gatehouse-public]=${log_of[gatehouse]}
   wait_ready gatehouse "http://127.0.0.1:$port_gatehouse_mgmt/actuator/health/readiness"
@@ -542,6 +573,7 @@ median() {   # median <contender> <mode> <column>
 {
   echo
   echo "Medians over $rounds round(s) of ${run} s; wrk -t1 -c$conns on CPU $cpu_load with the backend, each proxy alone on CPU $cpu_proxy."
+  echo "Gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling)")."
   echo "core%: the proxy's use of CPU $cpu_proxy; others%: what other processes took of it meanwhile (should be ~0);"
   echo "cpu$cpu_load%: CPU $cpu_load busy (backend + wrk). At c=$conns core% well below 100 means the proxy was not the limit."
   printf '%-16s %9s %10s %6s %7s %6s %9s %9s | %11s %12s\n' contender "req/s" "CPU us/req" "core%" "others%" "cpu$cpu_load%" \

@@ -8,6 +8,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import dev.gatehouse.gateway.tracing.TracingSwitch;
 
 /**
  * The access log: on unless {@code gatehouse.gateway.access-log.enabled=false} (or the
@@ -24,8 +27,8 @@ class AccessLogConfiguration {
 	}
 
 	@Bean
-	AccessLogWebFilter accessLogWebFilter(AccessLogWriter writer, Clock clock) {
-		return new AccessLogWebFilter(writer, clock);
+	AccessLogWebFilter accessLogWebFilter(AccessLogWriter writer, Clock clock, Environment environment) {
+		return new AccessLogWebFilter(writer, clock, TracingSwitch.isOn(environment));
 	}
 
 	@Bean

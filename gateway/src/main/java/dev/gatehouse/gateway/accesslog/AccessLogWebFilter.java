@@ -3,6 +3,8 @@ package dev.gatehouse.gateway.accesslog;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.handler.TracingObservationHandler;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.route.Route;
@@ -11,6 +13,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -37,9 +40,21 @@ final class AccessLogWebFilter implements WebFilter, Ordered {
 
 	private final Clock clock;
 
+	private final boolean tracing;
+
 	public AccessLogWebFilter(AccessLogWriter writer, Clock clock) {
+		this(writer, clock, false);
+	}
+
+	/**
+	 * @param writer where entries go
+	 * @param clock the entries' time
+	 * @param tracing whether tracing is on: only then is a trace id looked up
+	 */
+	public AccessLogWebFilter(AccessLogWriter writer, Clock clock, boolean tracing) {
 		this.writer = writer;
 		this.clock = clock;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -69,13 +84,26 @@ final class AccessLogWebFilter implements WebFilter, Ordered {
 		VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
 		InetSocketAddress peer = request.getRemoteAddress();
 		// the path without the query: a query string may carry secrets a client put there
-		return new AccessLogEntry(this.clock.millis(), RequestIdWebFilter.requestId(exchange), null,
-				request.getMethod().name(), request.getPath().value(), (route != null) ? route.getId() : null,
-				(status != null) ? status.value() : 200, committed - started,
+		return new AccessLogEntry(this.clock.millis(), RequestIdWebFilter.requestId(exchange),
+				this.tracing ? traceId(exchange) : null, request.getMethod().name(), request.getPath().value(),
+				(route != null) ? route.getId() : null, (status != null) ? status.value() : 200, committed - started,
 				(upstreamStarted != null) ? committed - upstreamStarted : -1, response.getHeaders().getContentLength(),
 				(peer != null && peer.getAddress() != null) ? peer.getAddress().getHostAddress() : null,
 				(identity != null) ? identity.subject() : null, (identity != null) ? identity.clientId() : null,
 				exchange.getAttribute(ProblemResponseWriter.REASON_ATTRIBUTE));
+	}
+
+	/**
+	 * The trace id of the request's span, which Spring Boot's tracing keeps on the server
+	 * request's observation context; {@code null} when there is none.
+	 */
+	static String traceId(ServerWebExchange exchange) {
+		ServerRequestObservationContext observation = exchange
+			.getAttribute(ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE);
+		TracingObservationHandler.TracingContext tracing = (observation != null)
+				? observation.get(TracingObservationHandler.TracingContext.class) : null;
+		Span span = (tracing != null) ? tracing.getSpan() : null;
+		return (span != null) ? span.context().traceId() : null;
 	}
 
 }
