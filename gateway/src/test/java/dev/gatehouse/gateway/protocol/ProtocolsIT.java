@@ -162,7 +162,7 @@ class ProtocolsIT {
 
 	@Test
 	void hundredsOfMegabytesStreamThroughWithoutBeingBuffered() throws Exception {
-		long size = 300L * 1024 * 1024;
+		long size = 200L * 1024 * 1024;
 		AtomicLong lastByteSent = new AtomicLong();
 		HttpRequest request = HttpRequest.newBuilder(uri("/upload/upload"))
 			.header("Authorization", "Bearer " + token("user"))
