@@ -38,10 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -144,27 +141,6 @@ class GrpcIT {
 
 	@LocalServerPort
 	int port;
-
-	/**
-	 * grpc-java on the test classpath switches on Spring Cloud Gateway's JSON-to-gRPC
-	 * filter, which needs the unshaded grpc-netty and protobuf; the gateway itself ships
-	 * neither and proxies gRPC as plain HTTP/2 without it.
-	 */
-	@TestConfiguration(proxyBeanMethods = false)
-	static class WithoutJsonToGrpc {
-
-		@Bean
-		static BeanDefinitionRegistryPostProcessor withoutJsonToGrpcFilter() {
-			return (registry) -> {
-				for (String name : List.of("jsonToGRPCFilterFactory", "grpcSslConfigurer")) {
-					if (registry.containsBeanDefinition(name)) {
-						registry.removeBeanDefinition(name);
-					}
-				}
-			};
-		}
-
-	}
 
 	private ManagedChannel channel;
 
