@@ -10,6 +10,7 @@ import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
@@ -21,6 +22,7 @@ import dev.gatehouse.gateway.security.TokenRejectedException;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
 import dev.gatehouse.gateway.security.VerifiedToken;
+import dev.gatehouse.gateway.security.WebSocketProtocolToken;
 
 /**
  * Enforces the matched route's policy before any route filter or the backend call: public
@@ -67,13 +69,21 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 		return Mono.defer(() -> enforce(exchange, chain, route)).doOnError(this::countRefusal);
 	}
 
-	private Mono<Void> enforce(ServerWebExchange exchange, GatewayFilterChain chain, Route route) {
+	private Mono<Void> enforce(ServerWebExchange original, GatewayFilterChain chain, Route route) {
 		RoutePolicy policy = this.policies.policyFor(route);
-		exchange.getAttributes().put(ForwardingAttributes.FORWARD_TOKEN, policy.forwardToken());
+		original.getAttributes().put(ForwardingAttributes.FORWARD_TOKEN, policy.forwardToken());
+		ServerHttpRequest request = original.getRequest();
+		boolean protocolToken = WebSocketProtocolToken.isOffered(request);
+		// a WebSocket token subprotocol never goes further, whatever the route
+		ServerWebExchange exchange = protocolToken
+				? original.mutate().request(WebSocketProtocolToken.strip(request)).build() : original;
 		if (policy.publicAccess()) {
 			return chain.filter(exchange);
 		}
-		String token = this.extractor.extract(exchange.getRequest());
+		String token = this.extractor.extract(request);
+		if (protocolToken) {
+			token = WebSocketProtocolToken.extract(request, token);
+		}
 		if (token == null) {
 			return Mono.error(new MissingBearerTokenException());
 		}

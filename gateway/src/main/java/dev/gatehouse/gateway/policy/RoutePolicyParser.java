@@ -21,8 +21,10 @@ import org.springframework.boot.convert.DurationStyle;
  * Known keys: {@code auth}, {@code roles}, {@code scopes}, {@code issuers} (each must be
  * a configured issuer), {@code forward-token}, plus {@code rate-limit} (validated for
  * shape, enforced by the rate limiter) and Spring Cloud Gateway's own
- * {@code connect-timeout} / {@code response-timeout} (milliseconds). Keys starting with
- * {@code x-} are free for operators' own annotations.
+ * {@code connect-timeout} / {@code response-timeout} (milliseconds), and the protocol
+ * keys {@code streaming} (no response timeout) and {@code max-request-size} (a data size
+ * such as {@code 512MB}). Keys starting with {@code x-} are free for operators' own
+ * annotations.
  */
 final class RoutePolicyParser {
 
@@ -42,9 +44,13 @@ final class RoutePolicyParser {
 
 	static final String RESPONSE_TIMEOUT = "response-timeout";
 
+	static final String STREAMING = "streaming";
+
+	static final String MAX_REQUEST_SIZE = "max-request-size";
+
 	/** Every metadata key Gatehouse understands. */
 	static final Set<String> KNOWN_KEYS = Set.of(AUTH, ROLES, SCOPES, ISSUERS, FORWARD_TOKEN, RATE_LIMIT,
-			CONNECT_TIMEOUT, RESPONSE_TIMEOUT);
+			CONNECT_TIMEOUT, RESPONSE_TIMEOUT, STREAMING, MAX_REQUEST_SIZE);
 
 	/** Same rule as for token roles: they end up in a comma-separated header. */
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
@@ -91,6 +97,11 @@ final class RoutePolicyParser {
 		}
 		parseMillis(CONNECT_TIMEOUT, metadata.get(CONNECT_TIMEOUT));
 		parseMillis(RESPONSE_TIMEOUT, metadata.get(RESPONSE_TIMEOUT));
+		if (parseBoolean(STREAMING, metadata.get(STREAMING)) && metadata.get(RESPONSE_TIMEOUT) != null) {
+			throw new InvalidRoutePolicyException(STREAMING,
+					"a streaming route has no response timeout; remove " + RESPONSE_TIMEOUT);
+		}
+		parseDataSize(MAX_REQUEST_SIZE, metadata.get(MAX_REQUEST_SIZE));
 		List<RateLimit> rateLimits = parseRateLimits(metadata.get(RATE_LIMIT));
 		return new RoutePolicy(publicAccess, roles, scopes, forwardToken, rateLimits, issuers);
 	}
@@ -188,6 +199,21 @@ final class RoutePolicyParser {
 			return;
 		}
 		throw new InvalidRoutePolicyException(key, "must be a number of milliseconds, was '" + value + "'");
+	}
+
+	private static void parseDataSize(String key, Object value) {
+		if (value == null) {
+			return;
+		}
+		try {
+			if (org.springframework.util.unit.DataSize.parse(value.toString().trim()).toBytes() > 0) {
+				return;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// reported below
+		}
+		throw new InvalidRoutePolicyException(key, "must be a positive data size such as 512MB, was '" + value + "'");
 	}
 
 	private static List<RateLimit> parseRateLimits(Object value) {

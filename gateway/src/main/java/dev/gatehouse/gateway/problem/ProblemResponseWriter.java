@@ -51,6 +51,14 @@ public final class ProblemResponseWriter {
 		ProblemDetail detail = problem.getBody();
 		exchange.getAttributes().put(REASON_ATTRIBUTE, shortType(detail.getType()));
 		String requestId = RequestIdWebFilter.requestId(exchange);
+		if (GrpcRefusal.isGrpc(exchange.getRequest())) {
+			HttpHeaders headers = response.getHeaders();
+			problem.getHeaders().headerSet().forEach(header -> headers.put(header.getKey(), header.getValue()));
+			if (requestId != null) {
+				headers.set(RequestIdWebFilter.HEADER, requestId);
+			}
+			return GrpcRefusal.write(response, problem.getStatusCode(), detail.getDetail());
+		}
 		byte[] body = JSON.writeValueAsBytes(body(detail, exchange.getRequest().getPath().value(), requestId));
 		response.setStatusCode(problem.getStatusCode());
 		HttpHeaders headers = response.getHeaders();

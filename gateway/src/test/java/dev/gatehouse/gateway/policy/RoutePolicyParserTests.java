@@ -135,4 +135,24 @@ class RoutePolicyParserTests {
 			.isInstanceOf(InvalidRoutePolicyException.class);
 	}
 
+	@Test
+	void acceptsTheProtocolKeys() {
+		assertThat(this.parser.parse(Map.of("streaming", true, "max-request-size", "512MB")))
+			.isEqualTo(RoutePolicy.AUTHENTICATED);
+		assertThat(this.parser.parse(Map.of("max-request-size", 1024))).isEqualTo(RoutePolicy.AUTHENTICATED);
+	}
+
+	@Test
+	void refusesAMalformedMaxRequestSizeOrAStreamingRouteWithAResponseTimeout() {
+		for (Object size : List.of("lots", "0", "-1MB")) {
+			assertThatThrownBy(() -> this.parser.parse(Map.of("max-request-size", size))).isInstanceOfSatisfying(
+					InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("max-request-size"));
+		}
+		assertThatThrownBy(() -> this.parser.parse(Map.of("streaming", "yes")))
+			.isInstanceOf(InvalidRoutePolicyException.class);
+		assertThatThrownBy(() -> this.parser.parse(Map.of("streaming", true, "response-timeout", 5000)))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
+					ex -> assertThat(ex.getKey()).isEqualTo("streaming"));
+	}
+
 }

@@ -55,4 +55,31 @@ class ProblemResponseWriterTests {
 		assertThat(exchange.getResponse().getHeaders().getFirst("X-Frame-Options")).isEqualTo("DENY");
 	}
 
+	@Test
+	void aGrpcCallIsRefusedAsHttp200WithGrpcStatusAndPercentEncodedMessage() {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.post("http://gateway.test/pkg.Service/Method")
+				.header("Content-Type", "application/grpc+proto"));
+		ErrorResponse problem = ErrorResponse.builder(new IllegalStateException(), HttpStatus.FORBIDDEN, "100% no")
+			.type(GatewayRefusal.type("insufficient-scope"))
+			.build();
+		new ProblemResponseWriter().write(exchange, problem).block();
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(exchange.getResponse().getHeaders().getFirst("Content-Type")).isEqualTo("application/grpc");
+		assertThat(exchange.getResponse().getHeaders().getFirst("grpc-status")).isEqualTo("7");
+		assertThat(exchange.getResponse().getHeaders().getFirst("grpc-message")).isEqualTo("100%25 no");
+	}
+
+	@Test
+	void gatewayStatusesMapToTheGrpcCodesClientsExpect() {
+		assertThat(GrpcRefusal.code(401)).isEqualTo(16);
+		assertThat(GrpcRefusal.code(403)).isEqualTo(7);
+		assertThat(GrpcRefusal.code(429)).isEqualTo(8);
+		assertThat(GrpcRefusal.code(413)).isEqualTo(8);
+		assertThat(GrpcRefusal.code(404)).isEqualTo(12);
+		assertThat(GrpcRefusal.code(503)).isEqualTo(14);
+		assertThat(GrpcRefusal.code(504)).isEqualTo(4);
+		assertThat(GrpcRefusal.percentEncoded("caf\u00e9\n")).isEqualTo("caf%C3%A9%0A");
+	}
+
 }
