@@ -97,6 +97,7 @@ final class RedisRevocationSync implements SmartLifecycle {
 	public void start() {
 		this.started = true;
 		this.running.add(messages().doOnNext(this::applyMessage)
+			.doOnError((ex) -> log.warn("Revocation subscription lost ({}); resubscribing", ex.toString()))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
 			.subscribe());
 		this.running.add(this.clientResources.eventBus()
