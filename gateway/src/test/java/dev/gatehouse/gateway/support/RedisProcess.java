@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -149,16 +150,34 @@ public final class RedisProcess implements AutoCloseable {
 		}
 	}
 
-	/** One command on this server, over a connection of its own (servers come and go). */
+	/**
+	 * One command on this server, over a connection of its own (servers come and go); a
+	 * connection that cannot be opened is tried again twice (a loaded machine can miss a
+	 * handshake deadline).
+	 */
 	public <T> T call(Function<RedisCommands<String, String>, T> command) {
 		RedisClient client = RedisClient.create(resources(),
 				RedisURI.builder()
 					.withHost("127.0.0.1")
 					.withPort(this.port)
-					.withTimeout(Duration.ofSeconds(2))
+					.withTimeout(Duration.ofSeconds(10))
 					.build());
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			return command.apply(connection.sync());
+		try {
+			for (int attempt = 1;; attempt++) {
+				StatefulRedisConnection<String, String> connection;
+				try {
+					connection = client.connect();
+				}
+				catch (RedisConnectionException ex) {
+					if (attempt == 3 || !isAlive()) {
+						throw ex;
+					}
+					continue;
+				}
+				try (connection) {
+					return command.apply(connection.sync());
+				}
+			}
 		}
 		finally {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
