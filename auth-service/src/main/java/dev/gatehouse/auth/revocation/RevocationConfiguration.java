@@ -5,6 +5,8 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.gatehouse.auth.RedisConfiguredCondition;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,9 +14,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Publishes revocations to Redis when {@code spring.data.redis.host} or
- * {@code spring.data.redis.url} is set; otherwise revocations stay in this service's
- * database and gateways cannot learn them.
+ * Publishes revocations to Redis when Redis is configured (a server, a cluster or a
+ * Sentinel-managed master: {@link RedisConfiguredCondition}); otherwise revocations stay
+ * in this service's database and gateways cannot learn them.
  */
 @Configuration(proxyBeanMethods = false)
 class RevocationConfiguration {
@@ -24,14 +26,13 @@ class RevocationConfiguration {
 	@Bean
 	RevocationPublisher revocationPublisher(Environment environment, ObjectProvider<StringRedisTemplate> redis,
 			Clock clock) {
-		if (environment.containsProperty("spring.data.redis.host")
-				|| environment.containsProperty("spring.data.redis.url")) {
+		if (RedisConfiguredCondition.isRedisConfigured(environment)) {
 			logger.info("Publishing revocations to Redis (keys gatehouse:revoked:*, channel {})",
 					RedisRevocationPublisher.CHANNEL);
 			return new RedisRevocationPublisher(redis.getObject(), clock);
 		}
 		logger.warn(
-				"Redis is not configured (spring.data.redis.host): revocations are enforced by the auth-service only; "
+				"Redis is not configured (spring.data.redis.host, .url, .cluster.nodes or .sentinel.master): revocations are enforced by the auth-service only; "
 						+ "gateways will accept revoked access tokens until they expire");
 		return new RevocationPublisher() {
 			@Override

@@ -45,7 +45,7 @@ public class RateLimitConfiguration {
 		if ("redis".equals(properties.rateLimit().store())) {
 			if (!RedisConfiguredCondition.isRedisConfigured(environment)) {
 				throw new InvalidGatewayConfigurationException(java.util.List.of(GatewayProperties.PREFIX
-						+ ".rate-limit.store: 'redis' needs Redis configured (spring.data.redis.host or spring.data.redis.url)"));
+						+ ".rate-limit.store: 'redis' needs Redis configured (spring.data.redis.host, .url, .cluster.nodes or .sentinel.master)"));
 			}
 			log.info("Rate limits are shared through Redis (command timeout {} ms, on-store-failure: {})",
 					timeout.toMillis(), properties.rateLimit().onStoreFailure());

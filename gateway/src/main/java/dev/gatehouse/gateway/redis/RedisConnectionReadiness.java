@@ -12,7 +12,9 @@ import reactor.util.retry.Retry;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisClusterConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisClusterNode;
 
 /**
  * Opens the shared Redis connection once, in the background, on a thread that may block.
@@ -21,11 +23,16 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * blocking anybody. Until then Redis users treat Redis as unavailable
  * ({@link #connection()} is {@code null}) or wait for it ({@link #ready()}); the gateway
  * starts whether Redis is up or not. Hot paths send their commands through
- * {@link #connection()}, which needs no lock.
+ * {@link #connection()}, which needs no lock. On a Redis Cluster the connection routes
+ * each command to the master of its key's slot and follows the topology (Spring Boot's
+ * {@code spring.data.redis.lettuce.cluster.refresh.*}); behind Sentinel it reconnects to
+ * whichever server the sentinels name master.
  */
 public final class RedisConnectionReadiness implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(RedisConnectionReadiness.class);
+
+	private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(5);
 
 	private final ReactiveRedisConnectionFactory connections;
 
@@ -56,15 +63,38 @@ public final class RedisConnectionReadiness implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.connecting = Mono.fromRunnable(() -> this.connection = this.connections.getReactiveConnection())
+		this.connecting = Mono.fromCallable(this.connections::getReactiveConnection)
 			.subscribeOn(Schedulers.boundedElastic())
 			.doOnError((ex) -> log.warn("Redis is not reachable yet ({}); retrying in the background",
 					ex.getClass().getSimpleName()))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
-			.subscribe(null, null, () -> {
+			.flatMap((opened) -> openNodeConnections(opened).thenReturn(opened))
+			.subscribe((opened) -> {
+				this.connection = opened;
 				this.readySignal.tryEmitEmpty();
 				log.info("Connected to Redis");
 			});
+	}
+
+	/**
+	 * On a cluster, Lettuce opens the connection to a master when the first command for
+	 * one of its slots arrives; opening them all now keeps that cost off the first
+	 * requests. A node that does not answer is connected on first use, as usual.
+	 */
+	private static Mono<Void> openNodeConnections(ReactiveRedisConnection connection) {
+		if (!(connection instanceof ReactiveRedisClusterConnection cluster)) {
+			return Mono.empty();
+		}
+		return cluster.clusterGetNodes()
+			.filter(RedisClusterNode::isMaster)
+			// by address, not node id: Lettuce keeps the connections it routes slots to
+			// by
+			// address, and one by id would be a connection of its own
+			.map((node) -> new RedisClusterNode(node.getRequiredHost(), node.getRequiredPort()))
+			.flatMap((node) -> cluster.ping(node).onErrorResume((ex) -> Mono.empty()))
+			.then()
+			.timeout(WARM_UP_TIMEOUT)
+			.onErrorResume((ex) -> Mono.empty());
 	}
 
 	@Override

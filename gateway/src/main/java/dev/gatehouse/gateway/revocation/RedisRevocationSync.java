@@ -36,6 +36,12 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * while this gateway was cut off stays unknown. While Redis is unreachable the view keeps
  * enforcing everything it already knows; revocations made meanwhile are enforced once
  * Redis is back (the auth-service keeps them in its outbox until Redis has them).
+ * <p>
+ * On a Redis Cluster the same calls cover every master through Lettuce's cluster support:
+ * its {@code SCAN} walks the masters one after another and its {@code MGET} splits the
+ * keys by slot, so no command spans slots; a {@code PUBLISH} reaches every node of a
+ * cluster, so the subscription, on whichever node, hears every revocation. Behind
+ * Sentinel every connection follows the master the sentinels name.
  */
 final class RedisRevocationSync implements SmartLifecycle {
 
@@ -46,6 +52,8 @@ final class RedisRevocationSync implements SmartLifecycle {
 	private static final Logger log = LoggerFactory.getLogger(RedisRevocationSync.class);
 
 	private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
+
+	private static final Duration WARN_INTERVAL = Duration.ofSeconds(30);
 
 	private final RevocationView view;
 
@@ -64,6 +72,8 @@ final class RedisRevocationSync implements SmartLifecycle {
 	private final Counter failures;
 
 	private final AtomicLong lastSync = new AtomicLong();
+
+	private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
 
 	private final Disposable.Composite running = Disposables.composite();
 
@@ -153,8 +163,15 @@ final class RedisRevocationSync implements SmartLifecycle {
 			.doOnSuccess((count) -> this.lastSync.set(this.clock.millis()))
 			.doOnError((ex) -> {
 				this.failures.increment();
-				log.warn("Cannot load revocations from Redis ({}); enforcing the {} already known",
-						ex.getClass().getSimpleName(), this.view.size());
+				// a failover makes many attempts fail within seconds (every reconnect
+				// triggers one): warn once per interval, count each
+				long now = this.clock.millis();
+				long last = this.lastWarning.get();
+				if (now - last >= WARN_INTERVAL.toMillis() && this.lastWarning.compareAndSet(last, now)) {
+					log.warn("Cannot load revocations from Redis ({}); enforcing the {} already known; further "
+							+ "failures are counted in gatehouse.gateway.revocation.sync.failures and logged at most "
+							+ "every {}s", ex.getClass().getSimpleName(), this.view.size(), WARN_INTERVAL.toSeconds());
+				}
 				log.debug("Revocation load failure", ex);
 			});
 	}

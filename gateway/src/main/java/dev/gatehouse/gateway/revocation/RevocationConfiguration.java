@@ -19,10 +19,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
 /**
- * Revocation enforcement: with Redis configured ({@code spring.data.redis.host} or
- * {@code .url}) the gateway keeps a {@link RevocationView} current from what the
- * auth-service writes there; without it, it warns that revocation is not enforced and
- * accepts every valid token until it expires.
+ * Revocation enforcement: with Redis configured (a server, a cluster or a
+ * Sentinel-managed master: {@link RedisConfiguredCondition}) the gateway keeps a
+ * {@link RevocationView} current from what the auth-service writes there; without it, it
+ * warns that revocation is not enforced and accepts every valid token until it expires.
  */
 @Configuration(proxyBeanMethods = false)
 class RevocationConfiguration {
@@ -56,8 +56,9 @@ class RevocationConfiguration {
 
 		@Bean
 		TokenRevocationCheck noRevocation() {
-			log.warn("Redis is not configured (spring.data.redis.host): revocation is NOT enforced; a revoked access "
-					+ "token is accepted until it expires");
+			log.warn(
+					"Redis is not configured (spring.data.redis.host, .url, .cluster.nodes or .sentinel.master): revocation is NOT enforced; a revoked access "
+							+ "token is accepted until it expires");
 			return TokenRevocationCheck.NONE;
 		}
 

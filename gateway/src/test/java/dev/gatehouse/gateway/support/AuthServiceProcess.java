@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +38,16 @@ public final class AuthServiceProcess implements AutoCloseable {
 	}
 
 	public static AuthServiceProcess start(Path dataDir, int redisPort) throws IOException, InterruptedException {
+		return start(dataDir,
+				Map.of("spring.data.redis.host", "127.0.0.1", "spring.data.redis.port", Integer.toString(redisPort)));
+	}
+
+	/**
+	 * Like {@link #start(Path, int)}, with Redis named by {@code spring.data.redis.*}
+	 * properties (a cluster, a Sentinel-managed master).
+	 */
+	public static AuthServiceProcess start(Path dataDir, Map<String, String> redis)
+			throws IOException, InterruptedException {
 		Path jar = jar();
 		int port = TestRedis.freePort();
 		int managementPort = TestRedis.freePort();
@@ -50,9 +61,10 @@ public final class AuthServiceProcess implements AutoCloseable {
 						+ MODULE.resolve("src/test/resources/keys/test-rsa.pem").toAbsolutePath(),
 				"--gatehouse.auth.data-dir=" + dataDir.toAbsolutePath(),
 				"--gatehouse.auth.bootstrap.admin.username=root",
-				"--gatehouse.auth.bootstrap.admin.password=root-password", "--spring.data.redis.host=127.0.0.1",
-				"--spring.data.redis.port=" + redisPort, "--gatehouse.auth.revocation-retry-interval=500ms",
-				"--logging.level.root=WARN", "--logging.level.dev.gatehouse=INFO"));
+				"--gatehouse.auth.bootstrap.admin.password=root-password",
+				"--gatehouse.auth.revocation-retry-interval=500ms", "--logging.level.root=WARN",
+				"--logging.level.dev.gatehouse=INFO"));
+		redis.forEach((key, value) -> command.add("--" + key + "=" + value));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		// never outlive the test JVM, whatever ends it
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));

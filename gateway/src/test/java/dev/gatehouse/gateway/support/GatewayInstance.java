@@ -52,7 +52,7 @@ public final class GatewayInstance implements AutoCloseable {
 
 	private HttpRequest request(String path, String accessToken) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
-			.timeout(Duration.ofSeconds(10));
+			.timeout(Duration.ofSeconds(30));
 		if (accessToken != null) {
 			request.header("Authorization", "Bearer " + accessToken);
 		}
