@@ -90,7 +90,11 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 	}
 
 	private Limiter limiter(String key, RateLimit limit) {
-		Limiter limiter = this.limiters.get(key, (k) -> new Limiter(k, limit, config(limit)));
+		Limiter limiter = this.limiters.getIfPresent(key);
+		if (limiter == null) {
+			// the capturing function only on a miss: a hit allocates nothing here
+			limiter = this.limiters.get(key, (k) -> new Limiter(k, limit, config(limit)));
+		}
 		if (limiter.definition != limit && !limiter.definition.equals(limit)) {
 			// the route was reloaded with another budget or period under the same name
 			limiter = new Limiter(key, limit, config(limit));
