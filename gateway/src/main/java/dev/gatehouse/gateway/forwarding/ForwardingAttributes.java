@@ -12,6 +12,13 @@ public final class ForwardingAttributes {
 	/** {@code Boolean.TRUE} when the route says {@code forward-token: true}. */
 	public static final String FORWARD_TOKEN = ForwardingAttributes.class.getName() + ".forwardToken";
 
+	/**
+	 * The route's claim headers for this request: a {@code String[]} of header names and
+	 * values, alternating; a {@code null} value means the token lacks the claim (the
+	 * client's copies are still removed).
+	 */
+	public static final String CLAIM_HEADERS = ForwardingAttributes.class.getName() + ".claimHeaders";
+
 	private ForwardingAttributes() {
 	}
 

@@ -26,6 +26,8 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * {@code X-Auth-Scopes} (space-separated) and {@code X-Auth-Client-Id} are set for an
  * authenticated request (a {@code sub} is only unique together with its
  * {@code iss});</li>
+ * <li>a route's claim {@code headers} (e.g. {@code X-Tenant}) are removed in every casing
+ * and copy, then set to the token's claim values the policy filter checked;</li>
  * <li>{@code Authorization} is removed unless the route says {@code forward-token: true},
  * in which case the client's header is passed on unchanged;</li>
  * <li>{@code X-Request-Id} is the gateway's request id;</li>
@@ -83,10 +85,19 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		HttpHeaders out = new HttpHeaders();
+		String[] claimHeaders = exchange.getAttribute(ForwardingAttributes.CLAIM_HEADERS);
 		for (Map.Entry<String, List<String>> header : input.headerSet()) {
 			String name = header.getKey();
-			if (!name.regionMatches(true, 0, AUTH_PREFIX, 0, AUTH_PREFIX.length()) && !isRemoved(name)) {
+			if (!name.regionMatches(true, 0, AUTH_PREFIX, 0, AUTH_PREFIX.length()) && !isRemoved(name)
+					&& !isClaimHeader(name, claimHeaders)) {
 				out.addAll(name, header.getValue());
+			}
+		}
+		if (claimHeaders != null) {
+			for (int i = 0; i < claimHeaders.length; i += 2) {
+				if (claimHeaders[i + 1] != null) {
+					out.set(claimHeaders[i], claimHeaders[i + 1]);
+				}
 			}
 		}
 		ServerHttpRequest request = exchange.getRequest();
@@ -173,6 +184,17 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	private static String joined(List<String> values) {
 		return (values == null || values.isEmpty()) ? null : String.join(", ", values);
+	}
+
+	private static boolean isClaimHeader(String name, String[] claimHeaders) {
+		if (claimHeaders != null) {
+			for (int i = 0; i < claimHeaders.length; i += 2) {
+				if (claimHeaders[i].equalsIgnoreCase(name)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static boolean isRemoved(String name) {

@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway.policy;
 
-import java.util.List;
+import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
@@ -15,6 +15,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
 import dev.gatehouse.gateway.problem.GatewayRefusal;
+import dev.gatehouse.gateway.ratelimit.RateLimitFilter;
 import dev.gatehouse.gateway.security.BearerTokenExtractor;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
 import dev.gatehouse.gateway.security.MissingBearerTokenException;
@@ -27,14 +28,20 @@ import dev.gatehouse.gateway.security.WebSocketProtocolToken;
 /**
  * Enforces the matched route's policy before any route filter or the backend call: public
  * routes pass; every other route needs a valid bearer token (deny by default) from one of
- * the route's {@code issuers} (401 otherwise), then any one of {@code roles} and all of
- * {@code scopes}. Refusals are errors that {@code GatewayExceptionHandler} renders; the
+ * the route's {@code issuers} (401 otherwise), then any one of {@code roles}, all of
+ * {@code scopes} and every {@code claims} condition (403 otherwise, naming the claim but
+ * never its value); the route's claim {@code headers} are then computed for the
+ * forwarding filter. Everything is read from the cached verified token: no request parses
+ * its token again. Refusals are errors that {@code GatewayExceptionHandler} renders; the
  * backend is never called for them.
  */
 public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 
-	/** Before route filters (circuit breaker, retry, rate limit) and routing. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+	/**
+	 * Before the rate limiter (which reads the verified token), route filters (circuit
+	 * breaker, retry) and routing.
+	 */
+	public static final int ORDER = RateLimitFilter.ORDER - 10;
 
 	private final RoutePolicies policies;
 
@@ -94,7 +101,16 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 			if (this.revocation.isRevoked(verified)) {
 				return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.REVOKED));
 			}
-			authorize(policy, verified);
+			Map<String, String> uriVariables = policy.usesUriVariables()
+					? exchange.getAttribute(ServerWebExchangeUtils.URI_TEMPLATE_VARIABLES_ATTRIBUTE) : null;
+			String refusal = policy.refusal(verified, uriVariables);
+			if (refusal != null) {
+				return Mono.error(new InsufficientScopeException(refusal));
+			}
+			if (!policy.headers().isEmpty()) {
+				// throws (403) when a claim is not safe header text
+				exchange.getAttributes().put(ForwardingAttributes.CLAIM_HEADERS, policy.claimHeaders(verified));
+			}
 			exchange.getAttributes().put(ForwardingAttributes.IDENTITY, verified);
 			return chain.filter(exchange);
 		});
@@ -107,16 +123,6 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 	private void countRefusal(Throwable error) {
 		if (error instanceof GatewayRefusal refusal && refusal.refusalReason() != null) {
 			this.meters.counter("gatehouse.gateway.refusals", "reason", refusal.refusalReason()).increment();
-		}
-	}
-
-	private static void authorize(RoutePolicy policy, VerifiedToken token) {
-		List<String> roles = policy.roles();
-		if (!roles.isEmpty() && roles.stream().noneMatch(token.roles()::contains)) {
-			throw new InsufficientScopeException("requires one of the roles " + roles);
-		}
-		if (!token.scopes().containsAll(policy.scopes())) {
-			throw new InsufficientScopeException("requires the scopes " + policy.scopes());
 		}
 	}
 

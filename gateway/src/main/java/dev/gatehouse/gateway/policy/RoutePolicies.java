@@ -35,22 +35,48 @@ public final class RoutePolicies {
 	 * Validate configured route definitions at start-up.
 	 * @param routes the route definitions from
 	 * {@code spring.cloud.gateway.server.webflux.routes}
-	 * @throws InvalidGatewayConfigurationException naming each offending key
+	 * @throws InvalidGatewayConfigurationException naming each offending key (every
+	 * problem of every route, not only the first)
 	 */
 	public void validate(List<RouteDefinition> routes) {
-		List<String> problems = new ArrayList<>();
-		for (int i = 0; i < routes.size(); i++) {
-			RouteDefinition route = routes.get(i);
-			try {
-				this.parser.parse(route.getMetadata());
-			}
-			catch (InvalidRoutePolicyException ex) {
-				problems.add(ROUTES_KEY + "[" + i + "]." + ex.getMessage() + " (route '" + route.getId() + "')");
-			}
-		}
+		List<String> problems = problems(routes);
 		if (!problems.isEmpty()) {
 			throw new InvalidGatewayConfigurationException(problems);
 		}
+	}
+
+	/**
+	 * Every problem of the routes' policy metadata, for start-up and for a reload (which
+	 * keeps the last good routes when there is any). A pure function of the definitions.
+	 * @param routes the route definitions, in configuration order
+	 * @return each problem as
+	 * {@code spring.cloud.gateway.server.webflux.routes[i].metadata.<key>:
+	 * <message> (route '<id>')}; empty when all are valid
+	 */
+	public List<String> problems(List<RouteDefinition> routes) {
+		List<String> problems = new ArrayList<>();
+		for (int i = 0; i < routes.size(); i++) {
+			RouteDefinition route = routes.get(i);
+			for (String problem : this.parser.parseRoute(route).problems()) {
+				problems.add(ROUTES_KEY + "[" + i + "].metadata." + problem + " (route '" + route.getId() + "')");
+			}
+		}
+		return problems;
+	}
+
+	/**
+	 * @param route a route definition
+	 * @return its policy
+	 * @throws InvalidRoutePolicyException naming the first offending key
+	 */
+	public RoutePolicy policyOf(RouteDefinition route) {
+		RoutePolicyParser.Result result = this.parser.parseRoute(route);
+		if (result.policy() == null) {
+			String first = result.problems().get(0);
+			int colon = first.indexOf(": ");
+			throw new InvalidRoutePolicyException(first.substring(0, colon), first.substring(colon + 2));
+		}
+		return result.policy();
 	}
 
 	/**

@@ -1,56 +1,62 @@
 package dev.gatehouse.gateway.ratelimit;
 
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import reactor.core.publisher.Mono;
 
 /**
- * Fixed-window counters in this JVM, lock-free (compare-and-set), so the event loop never
- * waits. Idle windows expire with their period; the number of tracked keys is bounded
- * ({@code rate-limit.memory-max-keys}). Limits are per gateway instance: use Redis for a
- * limit shared by several instances.
+ * Limits in this JVM, on Resilience4j's {@link RateLimiter}: one limiter per route, limit
+ * and key, held in a bounded cache ({@code rate-limit.memory-max-keys}; the coldest are
+ * evicted, idle ones expire after their period). Permissions are taken with a zero
+ * timeout, so the event loop never waits for one. Limits are per gateway instance: use
+ * Redis for a limit shared by several instances.
+ * <p>
+ * Where Resilience4j differs from the Redis store (docs/rate-limits-and-revocation.md): a
+ * limiter's windows ("refresh periods") follow each other from its first request on
+ * instead of restarting with the first request after a window ended; a permission cannot
+ * be handed back, so the route's limits are checked before any is taken and only a
+ * request that loses a race between that check and the taking may use up a permission of
+ * an earlier limit while a later one refuses it.
  */
 public final class MemoryRateLimiterStore implements RateLimiterStore {
 
-	private final Clock clock;
+	private final Cache<String, Limiter> limiters;
 
-	private final Cache<String, Window> windows;
+	/** One Resilience4j config per limit definition, not per key. */
+	private final Map<RateLimit, RateLimiterConfig> configs = new ConcurrentHashMap<>();
 
 	/**
-	 * @param clock time source
-	 * @param maxKeys most counters kept
+	 * @param maxKeys most limiters kept
 	 * ({@code gatehouse.gateway.rate-limit.memory-max-keys}); beyond it the coldest are
 	 * evicted
 	 */
-	public MemoryRateLimiterStore(Clock clock, long maxKeys) {
-		this.clock = clock;
-		this.windows = Caffeine.newBuilder()
-			.maximumSize(maxKeys)
-			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-			.expireAfter(new Expiry<String, Window>() {
-				@Override
-				public long expireAfterCreate(String key, Window window, long now) {
-					return Math.max(0, TimeUnit.MILLISECONDS.toNanos(window.endsAt - clock.millis()));
-				}
+	public MemoryRateLimiterStore(long maxKeys) {
+		this.limiters = Caffeine.newBuilder().maximumSize(maxKeys).expireAfter(new Expiry<String, Limiter>() {
+			@Override
+			public long expireAfterCreate(String key, Limiter limiter, long now) {
+				return limiter.periodNanos;
+			}
 
-				@Override
-				public long expireAfterUpdate(String key, Window window, long now, long current) {
-					return expireAfterCreate(key, window, now);
-				}
+			@Override
+			public long expireAfterUpdate(String key, Limiter limiter, long now, long current) {
+				return limiter.periodNanos;
+			}
 
-				@Override
-				public long expireAfterRead(String key, Window window, long now, long current) {
-					return current;
-				}
-			})
-			.build();
+			@Override
+			public long expireAfterRead(String key, Limiter limiter, long now, long current) {
+				// idle for a whole period: a new limiter starts with a full budget, as
+				// this
+				// one would
+				return limiter.periodNanos;
+			}
+		}).build();
 	}
 
 	@Override
@@ -59,67 +65,84 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 	}
 
 	RateLimitDecision decide(String routeId, List<RateLimit> limits, List<String> keys) {
-		long now = this.clock.millis();
-		List<Window> windows = new ArrayList<>(limits.size());
-		for (int i = 0; i < limits.size(); i++) {
-			windows.add(window(routeId + '\n' + i + '\n' + keys.get(i), limits.get(i), now));
-		}
-		int taken = 0;
+		Limiter[] chosen = new Limiter[limits.size()];
 		boolean allowed = true;
-		for (; taken < limits.size(); taken++) {
-			if (!windows.get(taken).tryTake(limits.get(taken).requests())) {
-				allowed = false;
-				break;
-			}
+		for (int i = 0; i < chosen.length; i++) {
+			RateLimit limit = limits.get(i);
+			chosen[i] = limiter(routeId + '\n' + limit.name() + '\n' + keys.get(i), limit);
+			// checked before any is taken: a request refused by one limit uses up none of
+			// the others
+			allowed &= chosen[i].limiter.getMetrics().getAvailablePermissions() > 0;
 		}
-		if (!allowed) {
-			// counted against none: give back what was taken from the earlier limits
-			for (int i = 0; i < taken; i++) {
-				windows.get(i).count.decrementAndGet();
-			}
+		for (int i = 0; allowed && i < chosen.length; i++) {
+			// zero timeout: answers at once, never parks the thread waiting for a
+			// permission
+			allowed = chosen[i].limiter.acquirePermission();
 		}
-		List<RateLimitDecision.State> states = new ArrayList<>(limits.size());
-		for (int i = 0; i < limits.size(); i++) {
-			Window window = windows.get(i);
-			long remaining = Math.max(0, limits.get(i).requests() - window.count.get());
-			long reset = Math.max(0, (window.endsAt - now + 999) / 1000);
-			states.add(new RateLimitDecision.State(remaining, reset));
+		long now = System.nanoTime();
+		RateLimitDecision.State[] states = new RateLimitDecision.State[chosen.length];
+		for (int i = 0; i < chosen.length; i++) {
+			states[i] = new RateLimitDecision.State(
+					Math.max(0, chosen[i].limiter.getMetrics().getAvailablePermissions()),
+					chosen[i].secondsToNextPeriod(now));
 		}
-		return new RateLimitDecision(allowed, states);
+		return new RateLimitDecision(allowed, List.of(states));
 	}
 
-	/** How many counters are held right now (pending evictions done first). */
+	private Limiter limiter(String key, RateLimit limit) {
+		Limiter limiter = this.limiters.getIfPresent(key);
+		if (limiter == null) {
+			// the capturing function only on a miss: a hit allocates nothing here
+			limiter = this.limiters.get(key, (k) -> new Limiter(k, limit, config(limit)));
+		}
+		if (limiter.definition != limit && !limiter.definition.equals(limit)) {
+			// the route was reloaded with another budget or period under the same name
+			limiter = new Limiter(key, limit, config(limit));
+			this.limiters.put(key, limiter);
+		}
+		return limiter;
+	}
+
+	private RateLimiterConfig config(RateLimit limit) {
+		return this.configs.computeIfAbsent(limit, (l) -> RateLimiterConfig.custom()
+			// Resilience4j counts permissions in an int
+			.limitForPeriod((int) Math.min(Integer.MAX_VALUE, l.requests()))
+			.limitRefreshPeriod(l.period())
+			.timeoutDuration(java.time.Duration.ZERO)
+			.build());
+	}
+
+	/** How many limiters are held right now (pending evictions done first). */
 	long trackedKeys() {
-		this.windows.cleanUp();
-		return this.windows.estimatedSize();
+		this.limiters.cleanUp();
+		return this.limiters.estimatedSize();
 	}
 
-	private Window window(String key, RateLimit limit, long now) {
-		return this.windows.asMap()
-			.compute(key, (k, window) -> (window == null || window.endsAt <= now)
-					? new Window(now + limit.period().toMillis()) : window);
-	}
+	/**
+	 * A Resilience4j limiter and when its periods started: they run back to back from its
+	 * creation, which the limiter does not expose, so it is recorded here (within the
+	 * microseconds of its construction).
+	 */
+	private static final class Limiter {
 
-	private static final class Window {
+		private final RateLimit definition;
 
-		private final long endsAt;
+		private final RateLimiter limiter;
 
-		private final AtomicLong count = new AtomicLong();
+		private final long startNanos;
 
-		Window(long endsAt) {
-			this.endsAt = endsAt;
+		private final long periodNanos;
+
+		Limiter(String name, RateLimit definition, RateLimiterConfig config) {
+			this.definition = definition;
+			this.startNanos = System.nanoTime();
+			this.limiter = RateLimiter.of(name, config);
+			this.periodNanos = config.getLimitRefreshPeriod().toNanos();
 		}
 
-		boolean tryTake(long max) {
-			long current;
-			do {
-				current = this.count.get();
-				if (current >= max) {
-					return false;
-				}
-			}
-			while (!this.count.compareAndSet(current, current + 1));
-			return true;
+		long secondsToNextPeriod(long now) {
+			long left = this.periodNanos - Math.floorMod(now - this.startNanos, this.periodNanos);
+			return (left + 999_999_999L) / 1_000_000_000L;
 		}
 
 	}

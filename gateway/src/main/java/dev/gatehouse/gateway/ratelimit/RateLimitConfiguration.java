@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import dev.gatehouse.gateway.config.GatewayProperties;
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
 import dev.gatehouse.gateway.forwarding.TrustedProxies;
-import dev.gatehouse.gateway.policy.RoutePolicies;
 import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
 import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
@@ -39,7 +38,7 @@ public class RateLimitConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(RateLimitConfiguration.class);
 
 	@Bean
-	RateLimiterStore rateLimiterStore(GatewayProperties properties, Environment environment, Clock clock,
+	RateLimiterStore rateLimiterStore(GatewayProperties properties, Environment environment,
 			ObjectProvider<RedisConnectionReadiness> readiness,
 			@Value("${spring.data.redis.timeout:250ms}") Duration timeout) {
 		if ("redis".equals(properties.rateLimit().store())) {
@@ -51,13 +50,13 @@ public class RateLimitConfiguration {
 					timeout.toMillis(), properties.rateLimit().onStoreFailure());
 			return new RedisRateLimiterStore(timeout, readiness.getObject());
 		}
-		return new MemoryRateLimiterStore(clock, properties.rateLimit().memoryMaxKeys());
+		return new MemoryRateLimiterStore(properties.rateLimit().memoryMaxKeys());
 	}
 
 	@Bean
-	RateLimitFilter rateLimitFilter(RoutePolicies policies, RateLimiterStore store, GatewayProperties properties,
-			TrustedProxies trustedProxies, MeterRegistry meters, Clock clock) {
-		return new RateLimitFilter(policies, store, "deny".equals(properties.rateLimit().onStoreFailure()),
+	RateLimitFilter rateLimitFilter(RateLimiterStore store, GatewayProperties properties, TrustedProxies trustedProxies,
+			MeterRegistry meters, Clock clock) {
+		return new RateLimitFilter(store, "deny".equals(properties.rateLimit().onStoreFailure()),
 				new ClientAddressResolver(trustedProxies), meters, clock);
 	}
 

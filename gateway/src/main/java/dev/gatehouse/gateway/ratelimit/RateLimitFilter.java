@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
-import dev.gatehouse.gateway.policy.PolicyEnforcementFilter;
-import dev.gatehouse.gateway.policy.RoutePolicies;
+import dev.gatehouse.gateway.security.TokenClaims;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -28,25 +27,26 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Applies the matched route's {@code rate-limit} metadata. Runs right after
- * authentication and before every route filter: a refused request is an error the
- * gateway's exception handler answers (429, problem+json, request id), it is never
+ * Applies the matched route's {@code rate-limit} metadata, which it reads itself
+ * ({@link RateLimitParser}, once per route version): the plans whose {@code when}
+ * conditions the token's claims satisfy, or else the limits without {@code when}. Runs
+ * right after authentication and before every route filter: a refused request is an error
+ * the gateway's exception handler answers (429, problem+json, request id), it is never
  * retried, never counted by the circuit breaker and never reaches the backend. Every
  * response of a limited route carries {@code RateLimit-Policy} and {@code RateLimit},
- * errors included.
+ * errors included, and name only the limits that applied.
  */
 public final class RateLimitFilter implements GlobalFilter, Ordered {
 
 	/**
-	 * After {@link PolicyEnforcementFilter} (the subject is known), before route filters.
+	 * After the policy filter ({@code HIGHEST_PRECEDENCE + 100}: the token is verified),
+	 * before route filters.
 	 */
-	public static final int ORDER = PolicyEnforcementFilter.ORDER + 10;
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 110;
 
 	private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
 	private static final Duration WARN_INTERVAL = Duration.ofSeconds(30);
-
-	private final RoutePolicies policies;
 
 	private final RateLimiterStore store;
 
@@ -62,9 +62,8 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 
 	private final Map<String, LimitedRoute> limitedRoutes = new ConcurrentHashMap<>();
 
-	public RateLimitFilter(RoutePolicies policies, RateLimiterStore store, boolean denyOnStoreFailure,
-			ClientAddressResolver addresses, MeterRegistry meters, Clock clock) {
-		this.policies = policies;
+	public RateLimitFilter(RateLimiterStore store, boolean denyOnStoreFailure, ClientAddressResolver addresses,
+			MeterRegistry meters, Clock clock) {
 		this.store = store;
 		this.denyOnStoreFailure = denyOnStoreFailure;
 		this.addresses = addresses;
@@ -80,15 +79,22 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-		List<RateLimit> limits = (route != null) ? this.policies.policyFor(route).rateLimits() : List.of();
+		LimitedRoute limited = (route != null) ? limitedRoute(route) : null;
+		if (limited == null) {
+			return chain.filter(exchange);
+		}
+		VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
+		RouteLimits.Selection selection = limited.limits()
+			.select((identity != null) ? identity.claims() : TokenClaims.NONE, limited.limits().hasPlans()
+					? exchange.getAttribute(ServerWebExchangeUtils.URI_TEMPLATE_VARIABLES_ATTRIBUTE) : null);
+		List<RateLimit> limits = selection.limits();
 		if (limits.isEmpty()) {
 			return chain.filter(exchange);
 		}
 		List<String> keys = new ArrayList<>(limits.size());
-		for (RateLimit limit : limits) {
-			keys.add(key(limit, exchange, route));
+		for (LimitKeyResolver resolver : selection.resolvers()) {
+			keys.add(resolver.key(exchange));
 		}
-		LimitedRoute limited = limitedRoute(route, limits);
 		return this.store.consume(route.getId(), limits, keys)
 			.map((decision) -> new Outcome(decision, decision.allowed() ? limited.allowed() : limited.limited()))
 			.onErrorResume((ex) -> Mono.just(storeFailure(route, limited, ex)))
@@ -96,7 +102,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 				// set by the gateway itself, so the problem writer keeps them on error
 				// responses too
 				HttpHeaders headers = exchange.getResponse().getHeaders();
-				headers.set(RateLimitHeaders.POLICY, limited.policyHeader());
+				headers.set(RateLimitHeaders.POLICY, selection.policyHeader());
 				if (outcome.decision() != null) {
 					headers.set(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(limits, outcome.decision()));
 				}
@@ -113,30 +119,27 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 	}
 
 	/**
-	 * What is fixed for a route version: its policy header and its counters, built once,
-	 * not per request.
+	 * What is fixed for a route version: its parsed limits and its counters, built once,
+	 * not per request; {@code null} for a route without limits. Spring Cloud Gateway
+	 * builds new Route objects on every refresh, so the instance marks the version.
 	 */
-	private LimitedRoute limitedRoute(Route route, List<RateLimit> limits) {
+	private LimitedRoute limitedRoute(Route route) {
 		LimitedRoute limited = this.limitedRoutes.get(route.getId());
-		if (limited == null || limited.limits() != limits) {
-			limited = new LimitedRoute(limits, RateLimitHeaders.policy(limits), counter(route, "allowed"),
-					counter(route, "limited"), counter(route, "store_failure_allowed"),
-					counter(route, "store_failure_denied"));
-			this.limitedRoutes.put(route.getId(), limited);
+		if (limited != null && limited.route() == route) {
+			return limited.limits().isEmpty() ? null : limited;
 		}
-		return limited;
-	}
-
-	private String key(RateLimit limit, ServerWebExchange exchange, Route route) {
-		return switch (limit.key()) {
-			case ROUTE -> "route";
-			case IP -> "ip:" + this.addresses.resolve(exchange.getRequest());
-			case SUBJECT -> {
-				VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
-				yield (identity != null) ? "sub:" + identity.issuer() + " " + identity.subject()
-						: "ip:" + this.addresses.resolve(exchange.getRequest());
-			}
-		};
+		List<String> problems = new ArrayList<>();
+		// the route's Path variables are unknown here: the policy validation checked them
+		List<RateLimit> limits = RateLimitParser.parse(route.getMetadata().get(RateLimitParser.KEY), null, problems);
+		if (!problems.isEmpty()) {
+			// the policy filter refuses such a route before this filter runs
+			throw new IllegalStateException("invalid rate-limit metadata on route " + route.getId() + ": " + problems);
+		}
+		limited = new LimitedRoute(route, new RouteLimits(limits, this.addresses), counter(route, "allowed"),
+				counter(route, "limited"), counter(route, "store_failure_allowed"),
+				counter(route, "store_failure_denied"));
+		this.limitedRoutes.put(route.getId(), limited);
+		return limited.limits().isEmpty() ? null : limited;
 	}
 
 	private Outcome storeFailure(Route route, LimitedRoute limited, Throwable ex) {
@@ -163,7 +166,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 
 	}
 
-	private record LimitedRoute(List<RateLimit> limits, String policyHeader, Counter allowed, Counter limited,
+	private record LimitedRoute(Route route, RouteLimits limits, Counter allowed, Counter limited,
 			Counter storeFailureAllowed, Counter storeFailureDenied) {
 
 	}

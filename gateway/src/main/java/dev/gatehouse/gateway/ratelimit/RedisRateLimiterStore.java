@@ -21,10 +21,10 @@ import org.springframework.util.StreamUtils;
 
 /**
  * Counters shared by every gateway in Redis: one Lua script call per request covers every
- * limit of the route atomically. Keys are {@code gatehouse:rl:{<route>}:<limit>:<key>}:
- * the hash tag puts all counters of a route in one Redis Cluster slot, so the script may
- * touch them together; each counter expires with its window. Every call is bounded by
- * {@code timeout}; an error or timeout is the caller's to handle
+ * limit of the route atomically. Keys are {@code gatehouse:rl:{<route>}:<limit
+ * name>:<key>}: the hash tag puts all counters of a route in one Redis Cluster slot, so
+ * the script may touch them together; each counter expires with its window. Every call is
+ * bounded by {@code timeout}; an error or timeout is the caller's to handle
  * ({@code on-store-failure}).
  */
 public final class RedisRateLimiterStore implements RateLimiterStore {
@@ -58,8 +58,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		}
 	}
 
-	static String key(String routeId, int index, String value) {
-		return KEY_PREFIX + "{" + routeId.replace("{", "").replace("}", "") + "}:" + index + ":" + value;
+	static String key(String routeId, String limitName, String value) {
+		return KEY_PREFIX + "{" + routeId.replace("{", "").replace("}", "") + "}:" + limitName + ":" + value;
 	}
 
 	@Override
@@ -72,7 +72,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 		}
 		ByteBuffer[] keysAndArgs = new ByteBuffer[limits.size() * 3];
 		for (int i = 0; i < limits.size(); i++) {
-			keysAndArgs[i] = bytes(key(routeId, i, keys.get(i)));
+			keysAndArgs[i] = bytes(key(routeId, limits.get(i).name(), keys.get(i)));
 			keysAndArgs[limits.size() + 2 * i] = bytes(Long.toString(limits.get(i).requests()));
 			keysAndArgs[limits.size() + 2 * i + 1] = bytes(Long.toString(limits.get(i).period().toMillis()));
 		}

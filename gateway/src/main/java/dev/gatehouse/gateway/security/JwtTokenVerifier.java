@@ -198,7 +198,7 @@ final class JwtTokenVerifier implements TokenVerifier {
 		long exp = numericDate(claims, "exp");
 		Instant issuedAt = claims.has("iat") ? Instant.ofEpochSecond(numericDate(claims, "iat")) : null;
 		return new VerifiedToken(issuer.issuer(), subject, roles, scopes, clientId, text(claims, "jti", false),
-				text(claims, "sid", false), Instant.ofEpochSecond(exp), issuedAt);
+				text(claims, "sid", false), Instant.ofEpochSecond(exp), issuedAt, TokenClaims.of(claims));
 	}
 
 	private static void checkAudience(IssuerVerifier issuer, JsonNode aud) {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * The facts Gatehouse took from a verified access token. Never holds the token itself.
  * Built once per verified token (and cached with it), so the values forwarded to the
  * backend on every request ({@link #rolesHeader()}, {@link #scopesHeader()}) are joined
- * here, once. Equality is that of the claims, as for a record.
+ * here, once. Equality is that of the named claims, as for a record (the whole claim set
+ * is compared too).
  */
 public final class VerifiedToken {
 
@@ -30,6 +31,8 @@ public final class VerifiedToken {
 
 	private final Instant issuedAt;
 
+	private final TokenClaims claims;
+
 	private final String rolesHeader;
 
 	private final String scopesHeader;
@@ -44,9 +47,10 @@ public final class VerifiedToken {
 	 * @param sessionId {@code sid} (login/refresh family) or {@code null}
 	 * @param expiresAt {@code exp}
 	 * @param issuedAt {@code iat} or {@code null}
+	 * @param claims every verified claim, for route claim conditions
 	 */
 	public VerifiedToken(String issuer, String subject, List<String> roles, List<String> scopes, String clientId,
-			String tokenId, String sessionId, Instant expiresAt, Instant issuedAt) {
+			String tokenId, String sessionId, Instant expiresAt, Instant issuedAt, TokenClaims claims) {
 		this.issuer = issuer;
 		this.subject = subject;
 		this.roles = List.copyOf(roles);
@@ -56,8 +60,15 @@ public final class VerifiedToken {
 		this.sessionId = sessionId;
 		this.expiresAt = expiresAt;
 		this.issuedAt = issuedAt;
+		this.claims = (claims != null) ? claims : TokenClaims.NONE;
 		this.rolesHeader = String.join(",", this.roles);
 		this.scopesHeader = String.join(" ", this.scopes);
+	}
+
+	/** A token whose other claims are not kept. */
+	public VerifiedToken(String issuer, String subject, List<String> roles, List<String> scopes, String clientId,
+			String tokenId, String sessionId, Instant expiresAt, Instant issuedAt) {
+		this(issuer, subject, roles, scopes, clientId, tokenId, sessionId, expiresAt, issuedAt, TokenClaims.NONE);
 	}
 
 	/** A token without {@code iat}. */
@@ -103,6 +114,14 @@ public final class VerifiedToken {
 	}
 
 	/**
+	 * @return every verified claim (read-only), for route claim conditions, claim-keyed
+	 * limits and claim headers
+	 */
+	public TokenClaims claims() {
+		return this.claims;
+	}
+
+	/**
 	 * @return the roles as forwarded in {@code X-Auth-Roles}: comma-separated
 	 */
 	public String rolesHeader() {
@@ -122,7 +141,8 @@ public final class VerifiedToken {
 				&& Objects.equals(this.subject, that.subject) && this.roles.equals(that.roles)
 				&& this.scopes.equals(that.scopes) && Objects.equals(this.clientId, that.clientId)
 				&& Objects.equals(this.tokenId, that.tokenId) && Objects.equals(this.sessionId, that.sessionId)
-				&& Objects.equals(this.expiresAt, that.expiresAt) && Objects.equals(this.issuedAt, that.issuedAt);
+				&& Objects.equals(this.expiresAt, that.expiresAt) && Objects.equals(this.issuedAt, that.issuedAt)
+				&& this.claims.equals(that.claims);
 	}
 
 	@Override

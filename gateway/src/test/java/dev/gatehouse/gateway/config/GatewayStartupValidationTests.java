@@ -20,6 +20,8 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.gatehouse.gateway.path.PathConfiguration;
 import dev.gatehouse.gateway.policy.PolicyConfiguration;
+import dev.gatehouse.gateway.policy.RoutePolicies;
+import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.security.SecurityConfiguration;
 import dev.gatehouse.gateway.security.TokenVerifier;
 import dev.gatehouse.gateway.support.TestTokens;
@@ -198,6 +200,50 @@ class GatewayStartupValidationTests {
 			.run(context -> assertThat(failureMessages(context)).contains(
 					"spring.cloud.gateway.server.webflux.routes[0].metadata.issuers[1]: 'https://partner.example' is not a configured issuer",
 					"(route 'partner-api')"));
+	}
+
+	@Test
+	void claimConditionsPlansAndHeadersAreReadAsSpringBootBindsThem() {
+		String route = "spring.cloud.gateway.server.webflux.routes[0].";
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences[0]=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://issuer.test/jwks", route + "id=tenants",
+					route + "uri=http://localhost:9100", route + "predicates[0]=Path=/tenants/{tenant}/**",
+					route + "metadata.claims.tenant={tenant}", route + "metadata.claims.org.id=acme",
+					route + "metadata.claims.plan[0]=gold", route + "metadata.claims.plan[1]=silver",
+					route + "metadata.claims.email.matches=.*@example\\.com",
+					route + "metadata.headers.X-Tenant=tenant", route + "metadata.rate-limit[0].requests=100",
+					route + "metadata.rate-limit[0].period=60s", route + "metadata.rate-limit[0].key=claim:tenant",
+					route + "metadata.rate-limit[1].requests=1000", route + "metadata.rate-limit[1].period=60s",
+					route + "metadata.rate-limit[1].key=client", route + "metadata.rate-limit[1].when.plan=gold")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				RoutePolicy policy = context.getBean(RoutePolicies.class)
+					.policyOf(context.getBean(org.springframework.cloud.gateway.config.GatewayProperties.class)
+						.getRoutes()
+						.get(0));
+				assertThat(policy.claims()).extracting((condition) -> condition.claim().toString())
+					.containsExactlyInAnyOrder("tenant", "org.id", "plan", "email");
+				assertThat(policy.headers()).hasSize(1);
+				assertThat(policy.rateLimits()).hasSize(2);
+			});
+	}
+
+	@Test
+	void everyClaimProblemOfARouteStopsStartUpNamingItsKey() {
+		String route = "spring.cloud.gateway.server.webflux.routes[0].";
+		String metadata = "spring.cloud.gateway.server.webflux.routes[0].metadata.";
+		this.runner
+			.withPropertyValues(route + "id=orgs", route + "uri=http://localhost:9100",
+					route + "predicates[0]=Path=/orgs/{org}/**", route + "metadata.claims.tenant={tenant}",
+					route + "metadata.claims.email.match=.*", route + "metadata.headers.X-Auth-Tenant=tenant",
+					route + "metadata.rate-limit.requests=5", route + "metadata.rate-limit.period=60s",
+					route + "metadata.rate-limit.key=tenant")
+			.run(context -> assertThat(failureMessages(context)).contains(metadata
+					+ "claims.tenant: the route's Path predicate defines no URI variable {tenant} (it defines [org])",
+					metadata + "claims.email.match: unknown operator",
+					metadata + "headers.X-Auth-Tenant: the gateway sets this header itself",
+					metadata + "rate-limit.key: must be subject, ip, route, client or claim:<name>"));
 	}
 
 	@Test

@@ -152,4 +152,21 @@ class IdentityHeadersFilterTests {
 				new org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter().getOrder());
 	}
 
+	@Test
+	void claimHeadersReplaceEveryClientCopyAndAMissingClaimLeavesNone() {
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/api")
+					.header("X-Tenant", "globex")
+					.header("x-tenant", "initech")
+					.header("X-Plan", "platinum")
+					.header("X-Other", "kept"));
+		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
+		exchange.getAttributes()
+			.put(ForwardingAttributes.CLAIM_HEADERS, new String[] { "X-Tenant", "acme", "X-Plan", null });
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.get("X-Tenant")).containsExactly("acme");
+		assertThat(out.containsHeader("X-Plan")).isFalse();
+		assertThat(out.get("X-Other")).containsExactly("kept");
+	}
+
 }

@@ -23,6 +23,7 @@ import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
 import dev.gatehouse.gateway.security.BearerTokenExtractor;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
 import dev.gatehouse.gateway.security.MissingBearerTokenException;
+import dev.gatehouse.gateway.security.TestClaims;
 import dev.gatehouse.gateway.security.TokenRejectedException;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
@@ -46,8 +47,12 @@ class PolicyEnforcementFilterTests {
 		return Mono.empty();
 	};
 
-	private final TokenVerifier verifier = token -> "good".equals(token) ? Mono.just(USER)
-			: Mono.error(new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE));
+	private static final VerifiedToken ACME = TestClaims
+		.token("{\"tenant\":\"acme\",\"plan\":\"gold\",\"org\":{\"id\":\"acme\"},\"groups\":[\"a\",\"b\"],"
+				+ "\"evil\":\"x\\r\\nX-Auth-Subject: root\",\"nonascii\":\"Zo\u00eb\",\"list\":[\"a\"]}");
+
+	private final TokenVerifier verifier = token -> "good".equals(token) ? Mono.just(USER) : "acme".equals(token)
+			? Mono.just(ACME) : Mono.error(new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE));
 
 	private PolicyEnforcementFilter filter(TokenRevocationCheck revocation) {
 		return new PolicyEnforcementFilter(new RoutePolicies(Set.of("iss", PARTNER)), new BearerTokenExtractor(),
@@ -55,6 +60,11 @@ class PolicyEnforcementFilterTests {
 	}
 
 	private static MockServerWebExchange exchange(Map<String, Object> metadata, String authorization) {
+		return exchange(metadata, authorization, Map.of());
+	}
+
+	private static MockServerWebExchange exchange(Map<String, Object> metadata, String authorization,
+			Map<String, String> uriVariables) {
 		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("http://gw.test/api/items");
 		if (authorization != null) {
 			request.header(HttpHeaders.AUTHORIZATION, authorization);
@@ -67,6 +77,7 @@ class PolicyEnforcementFilterTests {
 			.metadata(metadata)
 			.build();
 		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, route);
+		ServerWebExchangeUtils.putUriTemplateVariables(exchange, uriVariables);
 		return exchange;
 	}
 
@@ -155,6 +166,89 @@ class PolicyEnforcementFilterTests {
 				.filter(exchange(Map.of("issuers", List.of(PARTNER, "iss")), "Bearer good"), this.chain))
 			.verifyComplete();
 		assertThat(this.forwarded).isTrue();
+	}
+
+	private void refusedWith(MockServerWebExchange exchange, String description) {
+		StepVerifier.create(filter(TokenRevocationCheck.NONE).filter(exchange, this.chain))
+			.expectErrorSatisfies(
+					(error) -> assertThat(error).isInstanceOf(InsufficientScopeException.class).hasMessage(description))
+			.verify();
+		assertThat(this.forwarded).isFalse();
+	}
+
+	private void admitted(MockServerWebExchange exchange) {
+		StepVerifier.create(filter(TokenRevocationCheck.NONE).filter(exchange, this.chain)).verifyComplete();
+		assertThat(this.forwarded).isTrue();
+		this.forwarded.set(false);
+	}
+
+	@Test
+	void everyClaimConditionMustHold() {
+		Map<String, Object> claims = Map.of("claims",
+				Map.of("plan", List.of("gold", "silver"), "org.id", "acme", "groups", Map.of("matches", "b")));
+		admitted(exchange(claims, "Bearer acme"));
+		Map<String, Object> oneFails = Map.of("claims",
+				Map.of("plan", List.of("gold", "silver"), "org.id", "acme", "groups", Map.of("matches", "c")));
+		refusedWith(exchange(oneFails, "Bearer acme"), "claim 'groups' does not satisfy the route's condition");
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "insufficient_scope").count())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void aTenantClaimMustMatchTheTenantInThePath() {
+		Map<String, Object> tenant = Map.of("claims", Map.of("tenant", "{tenant}"));
+		admitted(exchange(tenant, "Bearer acme", Map.of("tenant", "acme")));
+		refusedWith(exchange(tenant, "Bearer acme", Map.of("tenant", "globex")),
+				"claim 'tenant' does not satisfy the route's condition");
+	}
+
+	@Test
+	void claimHeadersCarryTheClaimValuesToTheForwardingFilter() {
+		MockServerWebExchange exchange = exchange(
+				Map.of("headers", Map.of("X-Tenant", "tenant", "X-Org", "org.id", "X-Missing", "nope")), "Bearer acme");
+		admitted(exchange);
+		String[] headers = exchange.getAttribute(ForwardingAttributes.CLAIM_HEADERS);
+		Map<String, String> sent = new java.util.HashMap<>();
+		for (int i = 0; i < headers.length; i += 2) {
+			sent.put(headers[i], headers[i + 1]);
+		}
+		assertThat(sent).containsEntry("X-Tenant", "acme")
+			.containsEntry("X-Org", "acme")
+			.containsEntry("X-Missing", null)
+			.hasSize(3);
+	}
+
+	@Test
+	void aClaimThatIsNotSafeHeaderTextIsRefusedAndCountedWithoutItsValue() {
+		refusedWith(exchange(Map.of("headers", Map.of("X-Evil", "evil")), "Bearer acme"),
+				"claim 'evil' cannot be sent in X-Evil (not a single value of safe header text)");
+		refusedWith(exchange(Map.of("headers", Map.of("X-Name", "nonascii")), "Bearer acme"),
+				"claim 'nonascii' cannot be sent in X-Name (not a single value of safe header text)");
+		refusedWith(exchange(Map.of("headers", Map.of("X-List", "list")), "Bearer acme"),
+				"claim 'list' cannot be sent in X-List (not a single value of safe header text)");
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "unsafe_claim_header").count())
+			.isEqualTo(3);
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "insufficient_scope").count()).isZero();
+	}
+
+	@Test
+	void evaluationExplainsEachRuleWithItsOutcome() {
+		RoutePolicy policy = new RoutePolicies(Set.of("iss")).policyFor(Route.async()
+			.id("explained")
+			.uri(URI.create("http://backend.test"))
+			.predicate(e -> true)
+			.metadata(Map.of("roles", List.of("user"), "claims", Map.of("plan", "gold", "tenant", "{tenant}")))
+			.build());
+		RoutePolicy.Evaluation acme = policy.evaluate(ACME, Map.of("tenant", "acme"));
+		assertThat(acme.allowed()).isTrue();
+		assertThat(acme.rules()).hasSize(3).allMatch(RoutePolicy.RuleResult::passed);
+		RoutePolicy.Evaluation other = policy.evaluate(ACME, Map.of("tenant", "globex"));
+		assertThat(other.status()).isEqualTo(403);
+		assertThat(other.rules()).filteredOn((rule) -> !rule.passed())
+			.singleElement()
+			.satisfies((rule) -> assertThat(rule.reason())
+				.isEqualTo("claim 'tenant' does not satisfy the route's condition"));
+		assertThat(policy.evaluate(null, null).status()).isEqualTo(401);
 	}
 
 }

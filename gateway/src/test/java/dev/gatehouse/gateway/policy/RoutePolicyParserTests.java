@@ -5,7 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import java.net.URI;
+
 import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.gateway.handler.predicate.PredicateDefinition;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+
+import dev.gatehouse.gateway.ratelimit.RateLimit;
+import dev.gatehouse.gateway.security.ClaimCondition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -153,6 +161,91 @@ class RoutePolicyParserTests {
 		assertThatThrownBy(() -> this.parser.parse(Map.of("streaming", true, "response-timeout", 5000)))
 			.isInstanceOfSatisfying(InvalidRoutePolicyException.class,
 					ex -> assertThat(ex.getKey()).isEqualTo("streaming"));
+	}
+
+	private static RouteDefinition route(String path, Map<String, Object> metadata) {
+		RouteDefinition route = new RouteDefinition();
+		route.setId("tenants");
+		route.setUri(URI.create("http://backend.test"));
+		route.setPredicates(List.of(new PredicateDefinition("Path=" + path)));
+		route.setMetadata(metadata);
+		return route;
+	}
+
+	@Test
+	void readsClaimsHeadersAndPlansOfTheContractExample() {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("issuers", List.of(OURS));
+		metadata.put("claims", Map.of("tenant", "{tenant}", "plan", List.of("gold", "silver"), "email",
+				Map.of("matches", ".*@example\\.com"), "org", Map.of("id", "acme")));
+		metadata.put("headers", Map.of("X-Tenant", "tenant"));
+		metadata.put("rate-limit", List.of(Map.of("requests", 100, "period", "60s", "key", "claim:tenant"), Map
+			.of("requests", 1000, "period", "60s", "key", "client", "when", Map.of("plan", "gold"), "name", "gold")));
+		RoutePolicyParser.Result result = this.parser.parseRoute(route("/tenants/{tenant}/**", metadata));
+		assertThat(result.problems()).isEmpty();
+		RoutePolicy policy = result.policy();
+		assertThat(policy.claims()).hasSize(4);
+		assertThat(policy.claims()).filteredOn((c) -> c.claim().toString().equals("org.id"))
+			.singleElement()
+			.extracting(ClaimCondition::operator)
+			.isEqualTo(ClaimCondition.Operator.EQUALS);
+		assertThat(policy.headers()).singleElement().satisfies((header) -> {
+			assertThat(header.name()).isEqualTo("X-Tenant");
+			assertThat(header.claim()).hasToString("tenant");
+		});
+		assertThat(policy.rateLimits()).extracting(RateLimit::name, RateLimit::keyName, RateLimit::isPlan)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("limit-1", "claim:tenant", false),
+					org.assertj.core.groups.Tuple.tuple("gold", "client", true));
+	}
+
+	@Test
+	void refusesAUriVariableThatThePathPredicateDoesNotDefine() {
+		RoutePolicyParser.Result result = this.parser
+			.parseRoute(route("/orgs/{org}/**", Map.of("claims", Map.of("tenant", "{tenant}"))));
+		assertThat(result.policy()).isNull();
+		assertThat(result.problems()).singleElement()
+			.asString()
+			.startsWith("claims.tenant: the route's Path predicate defines no URI variable {tenant}");
+		assertThat(RoutePolicyParser.uriVariables(List.of(new PredicateDefinition("Path=/a/{x:[0-9]+}/{*rest}"))))
+			.containsExactly("x", "rest");
+	}
+
+	@Test
+	void collectsEveryProblemOfARouteEachNamingItsKey() {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("role", "admin");
+		metadata.put("claims", Map.of("email", Map.of("match", ".*")));
+		metadata.put("headers", Map.of("X-Auth-Subject", "sub", "Bad Header", "tenant"));
+		metadata.put("rate-limit", Map.of("requests", 5, "period", "60s", "key", "claim:", "when", "gold"));
+		RoutePolicyParser.Result result = this.parser.parseRoute(route("/x/**", metadata));
+		assertThat(result.problems()).hasSize(6)
+			.anySatisfy((p) -> assertThat(p).startsWith("role: unknown policy key"))
+			.anySatisfy((p) -> assertThat(p).startsWith("claims.email.match: unknown operator"))
+			.anySatisfy((p) -> assertThat(p).startsWith("headers.X-Auth-Subject: the gateway sets this header"))
+			.anySatisfy((p) -> assertThat(p).startsWith("headers.Bad Header: not a header name"))
+			.anySatisfy((p) -> assertThat(p).startsWith("rate-limit.key: '' is not a claim name"))
+			.anySatisfy((p) -> assertThat(p).startsWith("rate-limit.when: must be a non-empty map"));
+	}
+
+	@Test
+	void refusesClaimsAndHeadersOnAPublicRoute() {
+		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "public", "claims", Map.of("plan", "gold"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("auth"));
+		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "public", "headers", Map.of("X-Plan", "plan"))))
+			.isInstanceOfSatisfying(InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("auth"));
+	}
+
+	@Test
+	void refusesDuplicateLimitNamesAndTooManyPlans() {
+		Map<String, Object> a = Map.of("requests", 5, "period", "1s", "name", "a");
+		assertThatThrownBy(() -> this.parser.parse(Map.of("rate-limit", List.of(a, a)))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("rate-limit[1].name"));
+		List<Object> plans = new java.util.ArrayList<>();
+		for (int i = 0; i < 9; i++) {
+			plans.add(Map.of("requests", 5, "period", "1s", "when", Map.of("plan", "p" + i)));
+		}
+		assertThatThrownBy(() -> this.parser.parse(Map.of("rate-limit", plans))).isInstanceOfSatisfying(
+				InvalidRoutePolicyException.class, ex -> assertThat(ex.getKey()).isEqualTo("rate-limit[8].when"));
 	}
 
 }

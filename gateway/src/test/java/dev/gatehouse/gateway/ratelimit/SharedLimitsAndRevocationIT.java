@@ -138,6 +138,19 @@ class SharedLimitsAndRevocationIT {
 	}
 
 	@Test
+	void aPlanChosenByAClaimIsSharedAcrossBothInstancesAndNamedInTheHeaders() throws Exception {
+		String token = login("root", "root-password");
+		int admitted = 0;
+		for (int i = 0; i < 5; i++) {
+			HttpResponse<String> response = ((i % 2 == 0) ? first : second).get("/planned/" + i, token);
+			assertThat(response.headers().firstValue("RateLimit-Policy")).hasValue("\"admins\";q=3;w=60");
+			assertThat(response.statusCode()).isIn(200, 429);
+			admitted += (response.statusCode() == 200) ? 1 : 0;
+		}
+		assertThat(admitted).isEqualTo(3);
+	}
+
+	@Test
 	void aRedisThatForgotTheScriptIsGivenItAgainAndStillCounts() throws Exception {
 		scriptFlush(TestRedis.shared());
 		int admitted = 0;
@@ -207,7 +220,7 @@ class SharedLimitsAndRevocationIT {
 		connections.start();
 		try {
 			StringRedisTemplate template = new StringRedisTemplate(connections);
-			for (String route : List.of("shared", "crowd", "tiered", "flushed")) {
+			for (String route : List.of("shared", "crowd", "tiered", "flushed", "planned")) {
 				Set<String> keys = template.keys("gatehouse:rl:{" + route + "}:*");
 				if (keys != null && !keys.isEmpty()) {
 					template.delete(keys);

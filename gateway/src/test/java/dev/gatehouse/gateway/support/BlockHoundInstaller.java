@@ -41,6 +41,12 @@ public final class BlockHoundInstaller implements LauncherSessionListener {
 					"getSnapshot")
 			.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record")
 			.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "getSnapshot")
+			// Resilience4j's AtomicRateLimiter (the in-memory rate-limit store) backs off
+			// for one nanosecond (LockSupport.parkNanos(1)) when two threads update the
+			// same limiter at once, then retries its compare-and-set: a bounded spin, not
+			// a wait for a permission (those are taken with a zero timeout). See
+			// docs/rate-limits-and-revocation.md.
+			.allowBlockingCallsInside("io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter", "compareAndSet")
 			// WireMock runs in the test JVM on its own (Jetty) threads.
 			.allowBlockingCallsInside("com.github.tomakehurst.wiremock.core.WireMockApp", "serveStubFor"));
 	}
