@@ -6,17 +6,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.gatehouse.auth.AuthProperties;
+import dev.gatehouse.auth.RedisConfiguredCondition;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The two throttles: failed user logins per username and client address, failed client
  * authentications per client and client address. With Redis configured
- * ({@code spring.data.redis.host} or {@code .url}) both count there too.
+ * ({@link RedisConfiguredCondition}) both count there too.
  */
 @Configuration(proxyBeanMethods = false)
 class LoginThrottleConfiguration {
@@ -41,7 +42,7 @@ class LoginThrottleConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnExpression("'${spring.data.redis.host:}' != '' or '${spring.data.redis.url:}' != ''")
+	@Conditional(RedisConfiguredCondition.class)
 	RedisLoginFailures redisLoginFailures(StringRedisTemplate redis) {
 		return new RedisLoginFailures(redis);
 	}

@@ -1,19 +1,36 @@
 package dev.gatehouse.gateway.redis;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Redis is configured: {@code spring.data.redis.host} or {@code spring.data.redis.url}
- * has a value.
+ * The gateway's one definition of "Redis is configured": any of
+ * {@code spring.data.redis.host}, {@code spring.data.redis.url},
+ * {@code spring.data.redis.cluster.nodes} or {@code spring.data.redis.sentinel.master}
+ * has a value (an empty value, e.g. an unset environment variable, counts as not
+ * configured). Revocation, shared rate limits and the connection itself all ask this.
  */
 public class RedisConfiguredCondition implements Condition {
 
-	public static boolean isRedisConfigured(org.springframework.core.env.Environment environment) {
-		return StringUtils.hasText(environment.getProperty("spring.data.redis.host"))
-				|| StringUtils.hasText(environment.getProperty("spring.data.redis.url"));
+	/** What an operator sets to configure Redis, for messages. */
+	public static final String KEYS = "spring.data.redis.host, .url, .cluster.nodes or .sentinel.master";
+
+	public static boolean isRedisConfigured(Environment environment) {
+		Binder binder = Binder.get(environment);
+		return hasText(binder, "spring.data.redis.host") || hasText(binder, "spring.data.redis.url")
+				|| hasText(binder, "spring.data.redis.sentinel.master")
+				|| binder.bind("spring.data.redis.cluster.nodes", Bindable.listOf(String.class))
+					.map((nodes) -> nodes.stream().anyMatch(StringUtils::hasText))
+					.orElse(false);
+	}
+
+	private static boolean hasText(Binder binder, String key) {
+		return binder.bind(key, String.class).map(StringUtils::hasText).orElse(false);
 	}
 
 	@Override
