@@ -37,7 +37,7 @@ final class IssuerRegistry {
 		for (GatehouseProperties.Issuer issuer : properties.issuers()) {
 			IssuerKeySource keys = keySource(issuer, jwksClient, clock, meters);
 			this.verifiers.put(issuer.issuer(), new IssuerVerifier(issuer.issuer(), issuer.audiences(),
-					issuer.effectiveAlgorithms(), issuer.requireTyp(), keys, clock, properties.clockSkew()));
+					issuer.effectiveAlgorithms(), issuer.requireTyp(), keys));
 		}
 	}
 
