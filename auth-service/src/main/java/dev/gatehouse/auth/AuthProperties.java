@@ -2,10 +2,12 @@ package dev.gatehouse.auth;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -70,6 +72,16 @@ public record AuthProperties(@DefaultValue("http://localhost:9000") @NotBlank St
 		@DefaultValue("2s") @NotNull @DurationMin(millis = 10) Duration revocationRetryInterval) {
 
 	/**
+	 * Each client id once: requests name their client by it.
+	 * @return whether no {@code client-id} repeats
+	 */
+	@AssertTrue(message = "clients: the same client-id is registered more than once")
+	boolean isClientIdsUnique() {
+		Set<String> seen = new HashSet<>();
+		return this.clients.stream().map(Client::clientId).filter((id) -> id != null).allMatch(seen::add);
+	}
+
+	/**
 	 * @param keyFile PEM file (PKCS#8) of the active private key; required outside the
 	 * demo profile
 	 * @param algorithm JWS algorithm of the active key
@@ -116,6 +128,11 @@ public record AuthProperties(@DefaultValue("http://localhost:9000") @NotBlank St
 
 		public boolean isPublic() {
 			return this.clientSecret == null;
+		}
+
+		@AssertTrue(message = "grant-types: a public client (no client-secret) cannot use client_credentials")
+		boolean isGrantTypesFitTheClient() {
+			return !isPublic() || this.grantTypes == null || !this.grantTypes.contains("client_credentials");
 		}
 
 		@Override

@@ -51,6 +51,26 @@ class AuthPropertiesTests {
 	}
 
 	@Test
+	void aClientIdTwiceOrAPublicClientWithClientCredentialsStopsStartUp() {
+		this.runner
+			.withPropertyValues("gatehouse.auth.clients[0].client-id=web",
+					"gatehouse.auth.clients[0].grant-types=password", "gatehouse.auth.clients[1].client-id=web",
+					"gatehouse.auth.clients[1].grant-types=refresh_token")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("clients: the same client-id is registered more than once"));
+		this.runner
+			.withPropertyValues("gatehouse.auth.clients[0].client-id=web",
+					"gatehouse.auth.clients[0].grant-types=client_credentials")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("clients[0].grantTypesFitTheClient")
+				.hasMessageContaining("grant-types: a public client (no client-secret) cannot use client_credentials"));
+	}
+
+	@Test
 	void theBootstrapPasswordAndClientSecretsNeverAppearInToString() {
 		this.runner
 			.withPropertyValues("gatehouse.auth.bootstrap.admin.username=root",
