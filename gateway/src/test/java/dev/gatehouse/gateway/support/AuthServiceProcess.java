@@ -84,7 +84,7 @@ public final class AuthServiceProcess implements AutoCloseable {
 				.atMost(Duration.ofSeconds(90))
 				.pollInterval(Duration.ofMillis(250))
 				// not listening yet
-				.ignoreException(IOException.class)
+				.ignoreExceptionsInstanceOf(IOException.class)
 				.until(() -> {
 					if (!this.process.isAlive()) {
 						throw new IllegalStateException("auth-service exited; see " + this.log.toAbsolutePath());
