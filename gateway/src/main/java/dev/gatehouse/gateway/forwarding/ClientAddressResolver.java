@@ -72,7 +72,7 @@ public final class ClientAddressResolver {
 	 * @return what is wrong with it, or {@code null} if it is a valid address or CIDR
 	 * range
 	 */
-	public static String problem(String entry) {
+	static String problem(String entry) {
 		if (entry == null || entry.isBlank()) {
 			return "must not be blank";
 		}
@@ -92,7 +92,7 @@ public final class ClientAddressResolver {
 	}
 
 	/** Whether no proxy is trusted. */
-	public boolean isEmpty() {
+	boolean isEmpty() {
 		return this.ranges.isEmpty();
 	}
 
@@ -103,7 +103,7 @@ public final class ClientAddressResolver {
 	 * @param request the request
 	 * @return whether its {@code X-Forwarded-*} headers may be believed
 	 */
-	public boolean trustsPeerOf(ServerHttpRequest request) {
+	boolean trustsPeerOf(ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		InetAddress peer = (remote != null) ? remote.getAddress() : null;
 		// getAddress() copies the address bytes: not at all when nobody is trusted (the
@@ -126,7 +126,7 @@ public final class ClientAddressResolver {
 	 * @return whether it is a trusted proxy; anything that is not an address literal is
 	 * not
 	 */
-	public boolean contains(String address) {
+	boolean contains(String address) {
 		if (this.ranges.isEmpty()) {
 			return false;
 		}

@@ -6,8 +6,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The request id, and the headers the backend receives: identity and
  * {@code X-Forwarded-*} (as the {@link ClientAddressResolver} the application configures
- * decides),
- * {@code Content-Length: 0} for bodyless requests.
+ * decides), {@code Content-Length: 0} for bodyless requests.
  */
 @Configuration(proxyBeanMethods = false)
 class ForwardingConfiguration {

@@ -70,7 +70,7 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	/**
 	 * @param clientAddresses decides whose forwarded headers are believed
 	 */
-	public IdentityHeadersFilter(ClientAddressResolver clientAddresses) {
+	IdentityHeadersFilter(ClientAddressResolver clientAddresses) {
 		this.clientAddresses = clientAddresses;
 	}
 
