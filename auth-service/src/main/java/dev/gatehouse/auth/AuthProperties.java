@@ -2,10 +2,12 @@ package dev.gatehouse.auth;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -46,6 +48,10 @@ import org.springframework.validation.annotation.Validated;
  * @param gatewayClockSkew the largest {@code clock-skew} of any gateway: gateways accept
  * a token that long past its {@code exp}, so revocations are kept that long (plus a
  * margin) past the expiry of the tokens they concern
+ * @param housekeepingInterval how often expired refresh tokens, empty sessions, old
+ * denylist entries and published outbox rows are deleted
+ * @param revocationRetryInterval how often revocations a Redis outage held back in the
+ * outbox are published again
  */
 @Validated
 @ConfigurationProperties("gatehouse.auth")
@@ -61,7 +67,19 @@ public record AuthProperties(@DefaultValue("http://localhost:9000") @NotBlank St
 		@DefaultValue @Valid Throttle clientAuthThrottle, @DefaultValue @Valid PasswordHashing passwordHashing,
 		@DefaultValue List<@NotBlank String> trustedProxies, @DefaultValue @Valid List<Client> clients,
 		@DefaultValue @Valid Bootstrap bootstrap,
-		@DefaultValue("60s") @NotNull @DurationMin(seconds = 0) Duration gatewayClockSkew) {
+		@DefaultValue("60s") @NotNull @DurationMin(seconds = 0) Duration gatewayClockSkew,
+		@DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration housekeepingInterval,
+		@DefaultValue("2s") @NotNull @DurationMin(millis = 10) Duration revocationRetryInterval) {
+
+	/**
+	 * Each client id once: requests name their client by it.
+	 * @return whether no {@code client-id} repeats
+	 */
+	@AssertTrue(message = "clients: the same client-id is registered more than once")
+	boolean isClientIdsUnique() {
+		Set<String> seen = new HashSet<>();
+		return this.clients.stream().map(Client::clientId).filter((id) -> id != null).allMatch(seen::add);
+	}
 
 	/**
 	 * @param keyFile PEM file (PKCS#8) of the active private key; required outside the
@@ -111,15 +129,39 @@ public record AuthProperties(@DefaultValue("http://localhost:9000") @NotBlank St
 		public boolean isPublic() {
 			return this.clientSecret == null;
 		}
+
+		@AssertTrue(message = "grant-types: a public client (no client-secret) cannot use client_credentials")
+		boolean isGrantTypesFitTheClient() {
+			return !isPublic() || this.grantTypes == null || !this.grantTypes.contains("client_credentials");
+		}
+
+		@Override
+		public String toString() {
+			// the encoded secret stays out of logs and failure reports
+			return "Client[clientId=" + this.clientId + ", confidential=" + !isPublic() + ", grantTypes="
+					+ this.grantTypes + ", scopes=" + this.scopes + "]";
+		}
 	}
 
 	/**
 	 * Bound from {@code GATEHOUSE_AUTH_BOOTSTRAP_ADMIN_USERNAME} / {@code …_PASSWORD}.
+	 *
+	 * @param admin the administrator created once when no user exists
 	 */
 	public record Bootstrap(@DefaultValue @Valid Admin admin) {
 	}
 
+	/**
+	 * @param username the first administrator's username; unset: nobody is created
+	 * @param password its password (hashed before it is stored; never printed)
+	 */
 	public record Admin(String username, String password) {
+
+		@Override
+		public String toString() {
+			return "Admin[username=" + this.username + ", password=" + ((this.password != null) ? "******" : null)
+					+ "]";
+		}
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.gatehouse.auth;
 
-import java.util.List;
-
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Condition;
@@ -11,28 +9,28 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Redis is configured: one of Spring Boot's own ways to name a Redis has a value, a
- * single server ({@code spring.data.redis.host} or {@code spring.data.redis.url}), a
- * cluster ({@code spring.data.redis.cluster.nodes}) or a Sentinel-managed master
- * ({@code spring.data.redis.sentinel.master}). Boot picks the topology from the same
- * properties (Sentinel first, then cluster, then the single server).
+ * The auth-service's one definition of "Redis is configured": any of
+ * {@code spring.data.redis.host}, {@code spring.data.redis.url},
+ * {@code spring.data.redis.cluster.nodes} or {@code spring.data.redis.sentinel.master}
+ * has a value (an empty value, e.g. an unset environment variable, counts as not
+ * configured). Revocation publishing and the shared login throttle both ask this.
  */
 public class RedisConfiguredCondition implements Condition {
 
+	/** What an operator sets to configure Redis, for messages. */
+	public static final String KEYS = "spring.data.redis.host, .url, .cluster.nodes or .sentinel.master";
+
 	public static boolean isRedisConfigured(Environment environment) {
-		return StringUtils.hasText(environment.getProperty("spring.data.redis.host"))
-				|| StringUtils.hasText(environment.getProperty("spring.data.redis.url"))
-				|| StringUtils.hasText(environment.getProperty("spring.data.redis.sentinel.master"))
-				|| hasClusterNodes(environment);
+		Binder binder = Binder.get(environment);
+		return hasText(binder, "spring.data.redis.host") || hasText(binder, "spring.data.redis.url")
+				|| hasText(binder, "spring.data.redis.sentinel.master")
+				|| binder.bind("spring.data.redis.cluster.nodes", Bindable.listOf(String.class))
+					.map((nodes) -> nodes.stream().anyMatch(StringUtils::hasText))
+					.orElse(false);
 	}
 
-	/** A list given as {@code a,b} or as {@code nodes[0]}, {@code nodes[1]} (YAML). */
-	private static boolean hasClusterNodes(Environment environment) {
-		return Binder.get(environment)
-			.bind("spring.data.redis.cluster.nodes", Bindable.listOf(String.class))
-			.orElse(List.of())
-			.stream()
-			.anyMatch(StringUtils::hasText);
+	private static boolean hasText(Binder binder, String key) {
+		return binder.bind(key, String.class).map(StringUtils::hasText).orElse(false);
 	}
 
 	@Override

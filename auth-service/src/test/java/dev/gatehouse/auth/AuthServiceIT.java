@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.gatehouse.auth.support.TestDatabase;
+import dev.gatehouse.auth.support.MutableClock;
+import dev.gatehouse.auth.support.TestClockConfiguration;
 import dev.gatehouse.auth.support.TestRedis;
 import dev.gatehouse.auth.user.UserService;
 
@@ -48,6 +50,7 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The real service on a random port, driven over HTTP: whole flows, a restart on the same
@@ -107,7 +110,7 @@ class AuthServiceIT {
 				"--gatehouse.auth.bootstrap.admin.username=root",
 				"--gatehouse.auth.bootstrap.admin.password=root-password", "--management.server.port=0"));
 		TestDatabase.durable(this.dataDir).forEach((key, value) -> args.add("--" + key + "=" + value));
-		this.context = new SpringApplicationBuilder(AuthServiceApplication.class)
+		this.context = new SpringApplicationBuilder(AuthServiceApplication.class, TestClockConfiguration.class)
 			.listeners((ApplicationListener<WebServerInitializedEvent>) (event) -> this.adminExistedAtServerStart
 				.add(event.getApplicationContext().getBean(UserService.class).find("root").isPresent()))
 			.run(args.toArray(String[]::new));
@@ -245,7 +248,7 @@ class AuthServiceIT {
 			// keyed by issuer (http://auth.test, form-encoded) and subject
 			assertThat(messages.poll(5, TimeUnit.SECONDS)).startsWith("user http%3A%2F%2Fauth.test:hank ");
 			assertThat(Long.parseLong(redis.opsForValue().get("gatehouse:revoked:user:http%3A%2F%2Fauth.test:hank")))
-				.isGreaterThan(System.currentTimeMillis() / 1000 - 5);
+				.isCloseTo(this.context.getBean(MutableClock.class).instant().getEpochSecond(), within(1L));
 		}
 		finally {
 			listener.stop();
@@ -406,12 +409,9 @@ class AuthServiceIT {
 		return new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
 	}
 
-	/**
-	 * The real clock must pass the 2 s reuse grace window; the only wait in the suite,
-	 * bounded.
-	 */
-	private static void waitPastGrace() throws InterruptedException {
-		Thread.sleep(2100);
+	/** Moves the service's clock past the 2 s reuse grace window: nothing sleeps. */
+	private void waitPastGrace() {
+		this.context.getBean(MutableClock.class).advance(Duration.ofMillis(2100));
 	}
 
 }

@@ -4,7 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,12 +66,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (legacy form) {@code KEY_FILE}. Known properties come from two places, both
  * deterministic:
  * <ul>
- * <li>{@code gatehouse.*}: derived from the sources of the
- * {@code @ConfigurationProperties} records ({@code auth-service/.../AuthProperties.java},
- * {@code gateway/.../GatewayProperties.java}) by reading their record components
- * (kebab-case; collections become {@code [n]}, nested records recurse). Renaming a
- * component makes this test fail until the compose file follows. A misspelled key such as
- * {@code GATEHOUSE_AUTH_SINGING_KEY_FILE} fails.</li>
+ * <li>{@code gatehouse.*}: the configuration metadata
+ * ({@code META-INF/spring-configuration-metadata.json}) that
+ * {@code spring-boot-configuration-processor} generates from the
+ * {@code @ConfigurationProperties} records when each app compiles (kebab-case;
+ * collections become {@code [n]}; a list of records is completed from the compiled
+ * record). Renaming a component makes this test fail until the compose file follows. A
+ * misspelled key such as {@code GATEHOUSE_AUTH_SINGING_KEY_FILE} fails.</li>
  * <li>{@code spring.*}: a short reviewed allow-list per app ({@link #SPRING_KEYS}) of
  * Spring Boot properties the compose file uses. When the apps' jars have been built
  * ({@code ./mvnw package}), a further test reads Spring's configuration metadata
@@ -591,64 +597,76 @@ class ComposeFileTests {
 
 	// --- known properties of each app
 
+	/**
+	 * Property templates ({@code [*]}: any index) of the app's {@code gatehouse.*} keys,
+	 * read from the configuration metadata that
+	 * {@code spring-boot-configuration-processor} generates when the app compiles
+	 * ({@code <app>/target/classes/META-INF/spring-configuration-metadata.json}), plus
+	 * the reviewed {@code spring.*} keys. A list of records (e.g.
+	 * {@code gatehouse.gateway.issuers}) is one property of type {@code List<…$Issuer>}
+	 * in the metadata: its element's components are read from the compiled record.
+	 */
 	static Set<String> knownProperties(String app) throws IOException {
 		Set<String> known = new TreeSet<>(SPRING_KEYS.get(app));
-		switch (app) {
-			case "auth-service" -> {
-				String source = Files
-					.readString(root.resolve("auth-service/src/main/java/dev/gatehouse/auth/AuthProperties.java"));
-				assertThat(source).contains("@ConfigurationProperties(\"gatehouse.auth\")");
-				known.addAll(recordProperties(source, "AuthProperties", "gatehouse.auth"));
+		Path classes = root.resolve(app).resolve("target/classes");
+		Path file = classes.resolve("META-INF/spring-configuration-metadata.json");
+		assertThat(file)
+			.as("%s configuration metadata: compile %s first (./mvnw verify builds it before demo)", app, app)
+			.exists();
+		Map<String, Object> metadata = parseMetadata(Files.readString(file));
+		try (URLClassLoader loader = new URLClassLoader(new URL[] { classes.toUri().toURL() },
+				ComposeFileTests.class.getClassLoader())) {
+			for (Object entry : list(metadata.get("properties"))) {
+				Map<String, Object> property = map(entry);
+				String name = String.valueOf(property.get("name"));
+				if (name.startsWith("gatehouse.")) {
+					addTemplates(name, String.valueOf(property.get("type")), loader, known);
+				}
 			}
-			case "gateway" -> {
-				String source = Files.readString(
-						root.resolve("gateway/src/main/java/dev/gatehouse/gateway/config/GatewayProperties.java"));
-				assertThat(source).contains("@ConfigurationProperties(GatewayProperties.PREFIX)",
-						"PREFIX = \"gatehouse.gateway\"");
-				known.addAll(recordProperties(source, "GatewayProperties", "gatehouse.gateway"));
-			}
-			default -> throw new IllegalArgumentException(app);
 		}
 		return known;
 	}
 
-	/**
-	 * Property templates of a {@code @ConfigurationProperties} record read from its
-	 * source: every component in kebab-case; a collection adds {@code [*]} (and its
-	 * comma-separated scalar form), a record declared in the same file recurses.
-	 */
-	static Set<String> recordProperties(String source, String rootRecord, String prefix) {
-		Map<String, List<String[]>> records = records(source);
-		assertThat(records).as("records in the source").containsKey(rootRecord);
-		Set<String> properties = new TreeSet<>();
-		addProperties(records, rootRecord, prefix, properties, 0);
-		return properties;
+	private static void addTemplates(String name, String type, ClassLoader loader, Set<String> into) {
+		Matcher collection = Pattern.compile("java\\.util\\.(?:List|Set|Collection)<(.+)>").matcher(type);
+		if (type.startsWith("java.util.Map<")) {
+			throw new IllegalStateException("Map-typed property " + name + ": teach ComposeFileTests about it");
+		}
+		if (!collection.matches()) {
+			into.add(name);
+			return;
+		}
+		Class<?> element = recordClass(collection.group(1), loader);
+		if (element != null) {
+			addRecordTemplates(name + "[*]", element, into, 0);
+		}
+		else {
+			// a list binds from NAME_0, NAME_1 ... and from one comma-separated NAME
+			into.add(name);
+			into.add(name + "[*]");
+		}
 	}
 
-	private static void addProperties(Map<String, List<String[]>> records, String record, String prefix,
-			Set<String> into, int depth) {
+	private static void addRecordTemplates(String prefix, Class<?> record, Set<String> into, int depth) {
 		if (depth > 10) {
 			throw new IllegalStateException("records nest too deep at " + prefix);
 		}
-		for (String[] component : records.get(record)) {
-			String type = component[0];
-			String name = prefix + "." + kebab(component[1]);
-			Matcher collection = Pattern.compile("(?:List|Set|Collection)<(.+)>|(.+)\\[]").matcher(type);
-			if (collection.matches()) {
-				String element = (collection.group(1) != null) ? collection.group(1) : collection.group(2);
-				if (records.containsKey(element)) {
-					addProperties(records, element, name + "[*]", into, depth + 1);
-				}
-				else {
-					into.add(name);
-					into.add(name + "[*]");
-				}
+		for (RecordComponent component : record.getRecordComponents()) {
+			String name = prefix + "." + kebab(component.getName());
+			if (Collection.class.isAssignableFrom(component.getType())
+					&& component.getGenericType() instanceof ParameterizedType generic
+					&& generic.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+				addRecordTemplates(name + "[*]", element, into, depth + 1);
 			}
-			else if (type.startsWith("Map<")) {
+			else if (Collection.class.isAssignableFrom(component.getType())) {
+				into.add(name);
+				into.add(name + "[*]");
+			}
+			else if (Map.class.isAssignableFrom(component.getType())) {
 				throw new IllegalStateException("Map-typed component " + name + ": teach ComposeFileTests about it");
 			}
-			else if (records.containsKey(type)) {
-				addProperties(records, type, name, into, depth + 1);
+			else if (component.getType().isRecord()) {
+				addRecordTemplates(name, component.getType(), into, depth + 1);
 			}
 			else {
 				into.add(name);
@@ -656,128 +674,34 @@ class ComposeFileTests {
 		}
 	}
 
+	/**
+	 * The app's record named in the metadata, or {@code null} for a JDK or library type.
+	 */
+	private static Class<?> recordClass(String type, ClassLoader loader) {
+		if (!type.startsWith("dev.gatehouse.")) {
+			return null;
+		}
+		try {
+			Class<?> type0 = Class.forName(type, false, loader);
+			return type0.isRecord() ? type0 : null;
+		}
+		catch (ClassNotFoundException ex) {
+			throw new IllegalStateException("metadata names " + type + ", which is not in the compiled classes", ex);
+		}
+	}
+
 	private static String kebab(String camel) {
 		return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
 	}
 
-	/** Record name to its components ({type, name}), annotations removed. */
-	private static Map<String, List<String[]>> records(String source) {
-		String code = withoutCommentsAndStrings(source);
-		Map<String, List<String[]>> records = new LinkedHashMap<>();
-		Matcher header = Pattern.compile("\\brecord\\s+(\\w+)\\s*\\(").matcher(code);
-		while (header.find()) {
-			int open = header.end() - 1;
-			int close = matching(code, open);
-			List<String[]> components = new ArrayList<>();
-			for (String part : splitTopLevel(code.substring(open + 1, close))) {
-				String plain = withoutAnnotations(part).trim();
-				if (plain.isEmpty()) {
-					continue;
-				}
-				Matcher component = Pattern.compile("(?s)(.+?)\\s*\\b(\\w+)$").matcher(plain);
-				if (!component.matches()) {
-					throw new IllegalStateException("cannot read record component '" + plain + "'");
-				}
-				components.add(new String[] { component.group(1).replaceAll("\\s+", ""), component.group(2) });
-			}
-			records.put(header.group(1), components);
-		}
-		return records;
-	}
-
 	/**
-	 * Comments removed, string and char literals emptied (so their parentheses and commas
-	 * do not count).
+	 * A configuration metadata document. JSON is YAML: SnakeYAML reads it without another
+	 * dependency (YAML does not know JSON's escaped solidus "\\/" and refuses tabs as
+	 * indentation; JSON strings cannot hold a raw tab, so every tab is whitespace).
 	 */
-	private static String withoutCommentsAndStrings(String source) {
-		StringBuilder out = new StringBuilder();
-		int i = 0;
-		while (i < source.length()) {
-			char c = source.charAt(i);
-			if (source.startsWith("//", i)) {
-				i = source.indexOf('\n', i);
-				i = (i < 0) ? source.length() : i;
-			}
-			else if (source.startsWith("/*", i)) {
-				i = source.indexOf("*/", i + 2) + 2;
-			}
-			else if (source.startsWith("\"\"\"", i)) {
-				i = source.indexOf("\"\"\"", i + 3) + 3;
-				out.append("\"\"");
-			}
-			else if (c == '"' || c == '\'') {
-				int j = i + 1;
-				while (source.charAt(j) != c) {
-					j += (source.charAt(j) == '\\') ? 2 : 1;
-				}
-				out.append(c).append(c);
-				i = j + 1;
-			}
-			else {
-				out.append(c);
-				i++;
-			}
-		}
-		return out.toString();
-	}
-
-	private static int matching(String code, int open) {
-		int depth = 0;
-		for (int i = open; i < code.length(); i++) {
-			char c = code.charAt(i);
-			if (c == '(') {
-				depth++;
-			}
-			else if (c == ')' && --depth == 0) {
-				return i;
-			}
-		}
-		throw new IllegalStateException("unbalanced parentheses");
-	}
-
-	private static List<String> splitTopLevel(String components) {
-		List<String> parts = new ArrayList<>();
-		int depth = 0;
-		int start = 0;
-		for (int i = 0; i < components.length(); i++) {
-			char c = components.charAt(i);
-			if (c == '(' || c == '<') {
-				depth++;
-			}
-			else if (c == ')' || c == '>') {
-				depth--;
-			}
-			else if (c == ',' && depth == 0) {
-				parts.add(components.substring(start, i));
-				start = i + 1;
-			}
-		}
-		parts.add(components.substring(start));
-		return parts;
-	}
-
-	private static String withoutAnnotations(String text) {
-		StringBuilder out = new StringBuilder();
-		int i = 0;
-		while (i < text.length()) {
-			if (text.charAt(i) != '@') {
-				out.append(text.charAt(i++));
-				continue;
-			}
-			i++;
-			while (i < text.length() && (Character.isJavaIdentifierPart(text.charAt(i)) || text.charAt(i) == '.')) {
-				i++;
-			}
-			int next = i;
-			while (next < text.length() && Character.isWhitespace(text.charAt(next))) {
-				next++;
-			}
-			if (next < text.length() && text.charAt(next) == '(') {
-				i = matching(text, next) + 1;
-			}
-			out.append(' ');
-		}
-		return out.toString();
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> parseMetadata(String json) {
+		return new Yaml().load(json.replaceAll("(?<!\\\\)((?:\\\\\\\\)*)\\\\/", "$1/").replace('\t', ' '));
 	}
 
 	// --- Spring's configuration metadata inside a built Boot jar
@@ -815,13 +739,7 @@ class ComposeFileTests {
 					for (ZipEntry inner; (inner = nested.getNextEntry()) != null;) {
 						if (inner.getName().equals("META-INF/spring-configuration-metadata.json")
 								|| inner.getName().equals("META-INF/additional-spring-configuration-metadata.json")) {
-							// JSON is YAML: SnakeYAML reads it without another dependency
-							// (YAML does not know JSON's escaped solidus "\\/" and
-							// refuses tabs as indentation; JSON
-							// strings cannot hold a raw tab, so every tab is whitespace)
-							String json = readAll(nested).replaceAll("(?<!\\\\)((?:\\\\\\\\)*)\\\\/", "$1/")
-								.replace('\t', ' ');
-							Map<String, Object> metadata = new Yaml().load(json);
+							Map<String, Object> metadata = parseMetadata(readAll(nested));
 							for (Object property : list(metadata.get("properties"))) {
 								names.add(String.valueOf(((Map<String, Object>) property).get("name")));
 							}

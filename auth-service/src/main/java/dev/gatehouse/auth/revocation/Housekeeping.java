@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import dev.gatehouse.auth.AuthProperties;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -34,8 +33,11 @@ class Housekeeping {
 		this.denylistRetentionMillis = RevocationService.retention(properties).toMillis();
 	}
 
-	@Scheduled(fixedDelayString = "${gatehouse.auth.housekeeping-interval:10m}",
-			initialDelayString = "${gatehouse.auth.housekeeping-interval:10m}")
+	/**
+	 * Runs every {@code gatehouse.auth.housekeeping-interval} (scheduled by
+	 * {@link RevocationConfiguration}).
+	 * @return how many rows were deleted
+	 */
 	@Transactional
 	public int purge() {
 		long now = this.clock.millis();

@@ -18,13 +18,12 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Moves committed revocations from the outbox to the publisher: at once after each
- * commit, and every two seconds for whatever a Redis outage held back. Nothing is lost
- * while Redis is down; gateways catch up when it returns.
+ * commit, and every {@code revocation-retry-interval} (2 s) for whatever a Redis outage
+ * held back. Nothing is lost while Redis is down; gateways catch up when it returns.
  */
 @Component
 class RevocationRelay implements DisposableBean {
@@ -131,7 +130,10 @@ class RevocationRelay implements DisposableBean {
 		requestFlush();
 	}
 
-	@Scheduled(fixedDelayString = "${gatehouse.auth.revocation-retry-interval:2s}")
+	/**
+	 * Runs every {@code gatehouse.auth.revocation-retry-interval} (scheduled by
+	 * {@link RevocationConfiguration}).
+	 */
 	void retry() {
 		flush();
 	}

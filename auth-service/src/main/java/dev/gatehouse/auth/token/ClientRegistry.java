@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.net.URLDecoder;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,18 +43,11 @@ class ClientRegistry {
 			@Qualifier(LoginThrottleConfiguration.CLIENT_AUTH) LoginThrottle throttle) {
 		this.hasher = hasher;
 		this.throttle = throttle;
+		// unique ids and grant types that fit each client are validated when the
+		// properties bind
 		Map<String, Client> byId = new LinkedHashMap<>();
-		List<Client> configured = properties.clients();
-		for (int i = 0; i < configured.size(); i++) {
-			Client client = configured.get(i);
-			String key = "gatehouse.auth.clients[" + i + "]";
-			if (byId.putIfAbsent(client.clientId(), client) != null) {
-				throw new IllegalStateException(key + ".client-id: '" + client.clientId() + "' is registered twice");
-			}
-			if (client.isPublic() && client.grantTypes().contains("client_credentials")) {
-				throw new IllegalStateException(
-						key + ".grant-types: a public client (no client-secret) cannot use client_credentials");
-			}
+		for (Client client : properties.clients()) {
+			byId.put(client.clientId(), client);
 		}
 		this.clients = Map.copyOf(byId);
 	}

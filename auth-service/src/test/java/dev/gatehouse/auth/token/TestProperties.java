@@ -22,7 +22,8 @@ final class TestProperties {
 				new AuthProperties.PasswordHashing(0, Duration.ofSeconds(1)), List.of(proxies),
 				List.of(new AuthProperties.Client("gatehouse-web", null, Set.of("password", "refresh_token"),
 						Set.of("profile"))),
-				new AuthProperties.Bootstrap(new AuthProperties.Admin(null, null)), Duration.ofSeconds(60));
+				new AuthProperties.Bootstrap(new AuthProperties.Admin(null, null)), Duration.ofSeconds(60),
+				Duration.ofMinutes(10), Duration.ofSeconds(2));
 	}
 
 }

@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 
-import dev.gatehouse.gateway.forwarding.TrustedProxies;
+import dev.gatehouse.gateway.forwarding.ClientAddressResolver;
 import dev.gatehouse.gateway.problem.GatewayExceptionHandler;
 import dev.gatehouse.gateway.problem.ProblemResponseWriter;
 
@@ -26,7 +26,7 @@ import dev.gatehouse.gateway.problem.ProblemResponseWriter;
  * problem+json errors. Each feature package wires itself ({@code *Configuration} there).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(GatewayProperties.class)
+@EnableConfigurationProperties(GatehouseProperties.class)
 class GatehouseGatewayConfiguration {
 
 	@Bean
@@ -43,9 +43,8 @@ class GatehouseGatewayConfiguration {
 	 * Reactor Netty take the client's {@code X-Forwarded-For} as the remote address.
 	 */
 	@Bean
-	TrustedProxies trustedProxies(GatewayProperties properties, Environment environment,
+	ClientAddressResolver clientAddressResolver(GatehouseProperties properties, Environment environment,
 			ObjectProvider<ForwardedHeaderTransformer> forwardedHeaderTransformer) {
-		GatewayPropertiesValidator.validate(properties);
 		// unset is fine too: ForwardedHeadersOff keeps Reactor Netty's handling off; a
 		// value asking for any must not
 		// look as if it were honoured
@@ -55,9 +54,9 @@ class GatehouseGatewayConfiguration {
 			throw new InvalidGatewayConfigurationException(
 					List.of("server.forward-headers-strategy: must be 'none', was '" + strategy
 							+ "' (the gateway alone decides whose X-Forwarded-* to believe: set "
-							+ TrustedProxies.PROPERTY + " instead)"));
+							+ ClientAddressResolver.PROPERTY + " instead)"));
 		}
-		return TrustedProxies.of(properties.trustedProxies());
+		return ClientAddressResolver.of(properties.trustedProxies());
 	}
 
 	/**
@@ -75,10 +74,9 @@ class GatehouseGatewayConfiguration {
 	 * connections.
 	 */
 	@Bean
-	NettyServerCustomizer gatehouseRequestHeadTimeout(GatewayProperties properties) {
-		// the web server is built before the other beans: report configuration mistakes
-		// from here already
-		GatewayPropertiesValidator.validate(properties);
+	NettyServerCustomizer gatehouseRequestHeadTimeout(GatehouseProperties properties) {
+		// the web server is built before the other beans: binding the properties here
+		// reports configuration mistakes already
 		return new RequestHeadTimeout(properties.requestHeadTimeout());
 	}
 

@@ -5,15 +5,15 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The request id, and the headers the backend receives: identity and
- * {@code X-Forwarded-*} (from the {@link TrustedProxies} the application configures),
- * {@code Content-Length: 0} for bodyless requests.
+ * {@code X-Forwarded-*} (as the {@link ClientAddressResolver} the application configures
+ * decides), {@code Content-Length: 0} for bodyless requests.
  */
 @Configuration(proxyBeanMethods = false)
 class ForwardingConfiguration {
 
 	@Bean
-	IdentityHeadersFilter identityHeadersFilter(TrustedProxies trustedProxies) {
-		return new IdentityHeadersFilter(trustedProxies);
+	IdentityHeadersFilter identityHeadersFilter(ClientAddressResolver clientAddresses) {
+		return new IdentityHeadersFilter(clientAddresses);
 	}
 
 	@Bean

@@ -67,13 +67,13 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	private static final List<String> REMOVED = List.of(HttpHeaders.AUTHORIZATION, RequestIdWebFilter.HEADER,
 			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", X_FORWARDED_PREFIX, "Forwarded");
 
-	private final TrustedProxies trustedProxies;
+	private final ClientAddressResolver clientAddresses;
 
 	/**
-	 * @param trustedProxies the peers whose forwarded headers are believed
+	 * @param clientAddresses decides whose forwarded headers are believed
 	 */
-	public IdentityHeadersFilter(TrustedProxies trustedProxies) {
-		this.trustedProxies = trustedProxies;
+	IdentityHeadersFilter(ClientAddressResolver clientAddresses) {
+		this.clientAddresses = clientAddresses;
 	}
 
 	@Override
@@ -122,8 +122,10 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		if (requestId != null) {
 			out.set(RequestIdWebFilter.HEADER, requestId);
 		}
-		writeForwarded(out, request);
-		writePrefix(out, exchange);
+		// asked once per request: both forwarded-header decisions hang on it
+		boolean trusted = this.clientAddresses.trustsPeerOf(request);
+		writeForwarded(out, request, trusted);
+		writePrefix(out, exchange, trusted);
 		return out;
 	}
 
@@ -135,7 +137,7 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	 * client's own header was dropped above (and a trusted proxy's prefix is kept in
 	 * front of ours).
 	 */
-	private void writePrefix(HttpHeaders out, ServerWebExchange exchange) {
+	private void writePrefix(HttpHeaders out, ServerWebExchange exchange, boolean trusted) {
 		Set<URI> originals = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR);
 		URI routed = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 		if (originals == null || originals.isEmpty() || routed == null) {
@@ -147,8 +149,7 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 			return;
 		}
 		String prefix = original.substring(0, original.length() - forwarded.length());
-		String outer = this.trustedProxies.trustsPeerOf(exchange.getRequest())
-				? exchange.getRequest().getHeaders().getFirst(X_FORWARDED_PREFIX) : null;
+		String outer = trusted ? exchange.getRequest().getHeaders().getFirst(X_FORWARDED_PREFIX) : null;
 		out.set(X_FORWARDED_PREFIX, (outer != null) ? withoutTrailingSlash(outer) + prefix : prefix);
 	}
 
@@ -156,10 +157,10 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		return (path != null && path.endsWith("/")) ? path.substring(0, path.length() - 1) : (path != null) ? path : "";
 	}
 
-	private void writeForwarded(HttpHeaders out, ServerHttpRequest request) {
+	private void writeForwarded(HttpHeaders out, ServerHttpRequest request, boolean trustedPeer) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		String peer = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null;
-		boolean trusted = peer != null && this.trustedProxies.trustsPeerOf(request);
+		boolean trusted = peer != null && trustedPeer;
 		HttpHeaders client = request.getHeaders();
 		String forwardedFor = trusted ? joined(client.get(X_FORWARDED_FOR)) : null;
 		if (peer != null) {

@@ -3,7 +3,7 @@ package dev.gatehouse.gateway.path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.config.GatehouseProperties;
 
 /**
  * The guards that run before routing: the raw path and the request method.
@@ -17,7 +17,7 @@ public class PathConfiguration {
 	}
 
 	@Bean
-	MethodGuardWebFilter methodGuardWebFilter(GatewayProperties properties) {
+	MethodGuardWebFilter methodGuardWebFilter(GatehouseProperties properties) {
 		return new MethodGuardWebFilter(properties.allowedMethods());
 	}
 

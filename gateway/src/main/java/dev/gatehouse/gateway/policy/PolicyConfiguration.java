@@ -6,7 +6,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.security.BearerTokenExtractor;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
@@ -20,10 +20,10 @@ public class PolicyConfiguration {
 
 	@Bean
 	RoutePolicies routePolicies(org.springframework.cloud.gateway.config.GatewayProperties routes,
-			GatewayProperties properties) {
+			GatehouseProperties properties) {
 		RoutePolicies policies = new RoutePolicies(properties.issuers()
 			.stream()
-			.map(GatewayProperties.Issuer::issuer)
+			.map(GatehouseProperties.Issuer::issuer)
 			.filter(java.util.Objects::nonNull)
 			.toList());
 		policies.validate(routes.getRoutes());

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.ratelimit;
 
+import dev.gatehouse.gateway.forwarding.ClientAddressResolver;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;

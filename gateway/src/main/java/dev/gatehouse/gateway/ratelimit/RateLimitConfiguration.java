@@ -11,9 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
-import dev.gatehouse.gateway.forwarding.TrustedProxies;
+import dev.gatehouse.gateway.forwarding.ClientAddressResolver;
 import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
 import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
@@ -38,26 +38,28 @@ public class RateLimitConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(RateLimitConfiguration.class);
 
 	@Bean
-	RateLimiterStore rateLimiterStore(GatewayProperties properties, Environment environment,
+	RateLimiterStore rateLimiterStore(GatehouseProperties properties, Environment environment,
 			ObjectProvider<RedisConnectionReadiness> readiness,
 			@Value("${spring.data.redis.timeout:250ms}") Duration timeout) {
-		if ("redis".equals(properties.rateLimit().store())) {
+		if (properties.rateLimit().store() == GatehouseProperties.RateLimit.Store.REDIS) {
 			if (!RedisConfiguredCondition.isRedisConfigured(environment)) {
-				throw new InvalidGatewayConfigurationException(java.util.List.of(GatewayProperties.PREFIX
-						+ ".rate-limit.store: 'redis' needs Redis configured (spring.data.redis.host, .url, .cluster.nodes or .sentinel.master)"));
+				throw new InvalidGatewayConfigurationException(java.util.List.of(GatehouseProperties.PREFIX
+						+ ".rate-limit.store: 'redis' needs Redis configured (" + RedisConfiguredCondition.KEYS + ")"));
 			}
 			log.info("Rate limits are shared through Redis (command timeout {} ms, on-store-failure: {})",
-					timeout.toMillis(), properties.rateLimit().onStoreFailure());
+					timeout.toMillis(),
+					properties.rateLimit().onStoreFailure().name().toLowerCase(java.util.Locale.ROOT));
 			return new RedisRateLimiterStore(timeout, readiness.getObject());
 		}
 		return new MemoryRateLimiterStore(properties.rateLimit().memoryMaxKeys());
 	}
 
 	@Bean
-	RateLimitFilter rateLimitFilter(RateLimiterStore store, GatewayProperties properties, TrustedProxies trustedProxies,
-			MeterRegistry meters, Clock clock) {
-		return new RateLimitFilter(store, "deny".equals(properties.rateLimit().onStoreFailure()),
-				new ClientAddressResolver(trustedProxies), meters, clock);
+	RateLimitFilter rateLimitFilter(RateLimiterStore store, GatehouseProperties properties,
+			ClientAddressResolver clientAddresses, MeterRegistry meters, Clock clock) {
+		return new RateLimitFilter(store,
+				properties.rateLimit().onStoreFailure() == GatehouseProperties.RateLimit.OnStoreFailure.DENY,
+				clientAddresses, meters, clock);
 	}
 
 	/**

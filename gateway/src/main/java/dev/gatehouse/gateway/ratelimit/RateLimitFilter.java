@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import dev.gatehouse.gateway.forwarding.ClientAddressResolver;
 import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
 import dev.gatehouse.gateway.security.TokenClaims;
 import dev.gatehouse.gateway.security.VerifiedToken;

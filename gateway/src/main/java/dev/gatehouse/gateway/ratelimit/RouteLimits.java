@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.ratelimit;
 
+import dev.gatehouse.gateway.forwarding.ClientAddressResolver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

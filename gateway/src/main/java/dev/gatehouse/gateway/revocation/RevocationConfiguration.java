@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 
@@ -19,10 +19,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import dev.gatehouse.gateway.redis.RedisConfiguredCondition;
 
 /**
- * Revocation enforcement: with Redis configured (a server, a cluster or a
- * Sentinel-managed master: {@link RedisConfiguredCondition}) the gateway keeps a
- * {@link RevocationView} current from what the auth-service writes there; without it, it
- * warns that revocation is not enforced and accepts every valid token until it expires.
+ * Revocation enforcement: with Redis configured ({@link RedisConfiguredCondition}) the
+ * gateway keeps a {@link RevocationView} current from what the auth-service writes there;
+ * without it, it warns that revocation is not enforced and accepts every valid token
+ * until it expires.
  */
 @Configuration(proxyBeanMethods = false)
 class RevocationConfiguration {
@@ -34,14 +34,14 @@ class RevocationConfiguration {
 	static class RedisRevocation {
 
 		@Bean
-		RevocationView revocationView(Clock clock, GatewayProperties properties) {
+		RevocationView revocationView(Clock clock, GatehouseProperties properties) {
 			return new RevocationView(clock, properties.clockSkew(), properties.maxTokenLifetime());
 		}
 
 		@Bean
 		RedisRevocationSync redisRevocationSync(RevocationView view, ReactiveStringRedisTemplate redis,
 				ReactiveRedisConnectionFactory connections, RedisConnectionReadiness readiness,
-				ClientResources clientResources, GatewayProperties properties, Clock clock, MeterRegistry meters) {
+				ClientResources clientResources, GatehouseProperties properties, Clock clock, MeterRegistry meters) {
 			log.info("Enforcing revocations published in Redis (keys {}*, channel {})", RedisRevocationSync.KEY_PREFIX,
 					RedisRevocationSync.CHANNEL);
 			return new RedisRevocationSync(view, redis, connections, readiness, clientResources,
@@ -56,9 +56,8 @@ class RevocationConfiguration {
 
 		@Bean
 		TokenRevocationCheck noRevocation() {
-			log.warn(
-					"Redis is not configured (spring.data.redis.host, .url, .cluster.nodes or .sentinel.master): revocation is NOT enforced; a revoked access "
-							+ "token is accepted until it expires");
+			log.warn("Redis is not configured (" + RedisConfiguredCondition.KEYS
+					+ "): revocation is NOT enforced; a revoked access " + "token is accepted until it expires");
 			return TokenRevocationCheck.NONE;
 		}
 

@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.config.GatehouseProperties;
 
 /**
  * Builds one {@link IssuerVerifier} per configured issuer and the
@@ -29,19 +29,19 @@ final class IssuerRegistry {
 
 	private final Clock clock;
 
-	private final GatewayProperties properties;
+	private final GatehouseProperties properties;
 
-	public IssuerRegistry(GatewayProperties properties, WebClient jwksClient, Clock clock, MeterRegistry meters) {
+	public IssuerRegistry(GatehouseProperties properties, WebClient jwksClient, Clock clock, MeterRegistry meters) {
 		this.clock = clock;
 		this.properties = properties;
-		for (GatewayProperties.Issuer issuer : properties.issuers()) {
+		for (GatehouseProperties.Issuer issuer : properties.issuers()) {
 			IssuerKeySource keys = keySource(issuer, jwksClient, clock, meters);
 			this.verifiers.put(issuer.issuer(), new IssuerVerifier(issuer.issuer(), issuer.audiences(),
-					issuer.effectiveAlgorithms(), issuer.requireTyp(), keys, clock, properties.clockSkew()));
+					issuer.effectiveAlgorithms(), issuer.requireTyp(), keys));
 		}
 	}
 
-	private IssuerKeySource keySource(GatewayProperties.Issuer issuer, WebClient jwksClient, Clock clock,
+	private IssuerKeySource keySource(GatehouseProperties.Issuer issuer, WebClient jwksClient, Clock clock,
 			MeterRegistry meters) {
 		if (issuer.jwksUri() != null) {
 			JwksKeySource source = new JwksKeySource(issuer.issuer(), issuer.jwksUri(), issuer.jwksCacheTtl(),

@@ -1,32 +1,35 @@
 package dev.gatehouse.gateway.security;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.security.Key;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Date;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
-import io.jsonwebtoken.ExpiredJwtException;
-import io.jsonwebtoken.Header;
-import io.jsonwebtoken.IncorrectClaimException;
 import io.jsonwebtoken.JwtException;
-import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
-import io.jsonwebtoken.Locator;
-import io.jsonwebtoken.MalformedJwtException;
-import io.jsonwebtoken.MissingClaimException;
-import io.jsonwebtoken.PrematureJwtException;
-import io.jsonwebtoken.ProtectedHeader;
-import io.jsonwebtoken.UnsupportedJwtException;
-import io.jsonwebtoken.security.SignatureException;
+import io.jsonwebtoken.security.SecureDigestAlgorithm;
+import io.jsonwebtoken.security.SecurityException;
+import io.jsonwebtoken.security.VerifySecureDigestRequest;
 
 import dev.gatehouse.gateway.security.TokenRejectedException.Reason;
 
 /**
- * Everything needed to verify tokens of one issuer: its settings, key source and a jjwt
- * parser restricted to the issuer's algorithms.
+ * Everything needed to verify tokens of one issuer: its settings, key source and the jjwt
+ * signature algorithms it allows.
+ * <p>
+ * A token is decoded once, by {@link UnverifiedJwt} (strict: duplicate members refused,
+ * numbers kept exact), and only its signature goes to jjwt: the issuer's
+ * {@link SecureDigestAlgorithm} checks it over the signing input with the key from the
+ * in-memory snapshot, validating the key for the algorithm as jjwt's parser would. jjwt's
+ * parser is not used: it would decode header and claims a second time (with Jackson 2)
+ * and re-check {@code iss}, {@code exp} and {@code nbf}, which {@link JwtTokenVerifier}
+ * has already checked on the same claims.
  */
 final class IssuerVerifier {
 
@@ -40,25 +43,21 @@ final class IssuerVerifier {
 
 	private final IssuerKeySource keys;
 
-	private final JwtParser parser;
+	/** The allowed {@code alg} values and jjwt's implementation of each. */
+	private final Map<String, SecureDigestAlgorithm<?, ?>> signatureAlgorithms;
 
 	IssuerVerifier(String issuer, List<String> audiences, List<String> algorithms, String requiredType,
-			IssuerKeySource keys, Clock clock, Duration clockSkew) {
+			IssuerKeySource keys) {
 		this.issuer = issuer;
 		this.audiences = Set.copyOf(audiences);
 		this.algorithms = Set.copyOf(algorithms);
 		this.requiredType = (requiredType == null || requiredType.isBlank()) ? null : normalizeType(requiredType);
 		this.keys = keys;
-		var builder = Jwts.parser()
-			.keyLocator(new SnapshotKeyLocator(keys))
-			.clock(() -> Date.from(clock.instant()))
-			.clockSkewSeconds(clockSkew.toSeconds())
-			.requireIssuer(issuer);
-		var sig = builder.sig().clear();
+		Map<String, SecureDigestAlgorithm<?, ?>> byId = new HashMap<>();
 		for (String alg : algorithms) {
-			sig.add(Jwts.SIG.get().forKey(alg));
+			byId.put(alg, Jwts.SIG.get().forKey(alg));
 		}
-		this.parser = sig.and().build();
+		this.signatureAlgorithms = Map.copyOf(byId);
 	}
 
 	String issuer() {
@@ -86,41 +85,39 @@ final class IssuerVerifier {
 	}
 
 	/**
-	 * Verify signature, issuer, {@code exp} and {@code nbf} with jjwt. Keys come from the
-	 * in-memory snapshot only.
+	 * Verify the token's signature with the key its header names, from the in-memory
+	 * snapshot only. The header was checked before ({@code alg} allowed for this issuer,
+	 * no header that could choose the key), and so were the claims.
+	 * @param jwt the decoded token
+	 * @param kid its {@code kid}, or {@code null}
+	 * @param alg its {@code alg}
 	 */
-	void verifySignature(String token) {
-		try {
-			this.parser.parseSignedClaims(token);
-		}
-		catch (ExpiredJwtException ex) {
-			throw new TokenRejectedException(Reason.EXPIRED);
-		}
-		catch (PrematureJwtException ex) {
-			throw new TokenRejectedException(Reason.NOT_YET_VALID);
-		}
-		catch (UnknownKeyException ex) {
-			throw new TokenRejectedException(Reason.UNKNOWN_KEY);
-		}
-		catch (SignatureException ex) {
-			throw new TokenRejectedException(Reason.BAD_SIGNATURE);
-		}
-		catch (IncorrectClaimException | MissingClaimException ex) {
-			throw new TokenRejectedException(Reason.INVALID_CLAIM, ex.getClaimName());
-		}
-		catch (UnsupportedJwtException ex) {
+	@SuppressWarnings("unchecked")
+	void verifySignature(UnverifiedJwt jwt, String kid, String alg) {
+		SecureDigestAlgorithm<?, Key> algorithm = (SecureDigestAlgorithm<?, Key>) this.signatureAlgorithms.get(alg);
+		if (algorithm == null) {
 			throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED);
 		}
-		catch (MalformedJwtException ex) {
-			throw new TokenRejectedException(Reason.MALFORMED);
+		Key key = this.keys.find(kid, alg);
+		if (key == null) {
+			throw new TokenRejectedException(Reason.UNKNOWN_KEY);
 		}
-		catch (io.jsonwebtoken.security.SecurityException ex) {
-			// e.g. a key that does not fit the algorithm: the token cannot be verified
+		boolean valid;
+		try {
+			valid = algorithm
+				.verify(new SignatureCheck(new ByteArrayInputStream(jwt.signingInput()), key, jwt.signature()));
+		}
+		catch (SecurityException ex) {
+			// e.g. a key that does not fit the algorithm, or a malformed signature: the
+			// token cannot be verified
 			throw new TokenRejectedException(Reason.BAD_SIGNATURE);
 		}
 		catch (JwtException ex) {
 			// any other jjwt refusal; jjwt's message is never passed on
 			throw new TokenRejectedException(Reason.MALFORMED);
+		}
+		if (!valid) {
+			throw new TokenRejectedException(Reason.BAD_SIGNATURE);
 		}
 	}
 
@@ -132,28 +129,36 @@ final class IssuerVerifier {
 		return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;
 	}
 
-	/** Thrown inside jjwt's parser when the snapshot has no key for the header. */
-	static final class UnknownKeyException extends JwtException {
-
-		UnknownKeyException() {
-			super("unknown key");
-		}
-
-	}
-
-	/** jjwt {@link Locator} over the key source's in-memory snapshot: never does I/O. */
-	private record SnapshotKeyLocator(IssuerKeySource keys) implements Locator<Key> {
+	/**
+	 * What jjwt's signature algorithm checks: the signing input, the key and the
+	 * signature. Default JCA provider, no randomness (verification needs none).
+	 */
+	private record SignatureCheck(InputStream payload, Key key,
+			byte[] signature) implements VerifySecureDigestRequest<Key> {
 
 		@Override
-		public Key locate(Header header) {
-			if (!(header instanceof ProtectedHeader protectedHeader)) {
-				throw new UnknownKeyException();
-			}
-			Key key = this.keys.find(protectedHeader.getKeyId(), protectedHeader.getAlgorithm());
-			if (key == null) {
-				throw new UnknownKeyException();
-			}
-			return key;
+		public InputStream getPayload() {
+			return this.payload;
+		}
+
+		@Override
+		public Key getKey() {
+			return this.key;
+		}
+
+		@Override
+		public byte[] getDigest() {
+			return this.signature;
+		}
+
+		@Override
+		public Provider getProvider() {
+			return null;
+		}
+
+		@Override
+		public SecureRandom getSecureRandom() {
+			return null;
 		}
 
 	}

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 import dev.gatehouse.gateway.security.TokenRejectedException.Reason;
 
 /**
- * Full verification of one token, in this order:
+ * Full verification of one token, decoded once ({@link UnverifiedJwt}), in this order:
  * <ol>
  * <li>structure: three non-empty base64url segments of JSON objects;</li>
  * <li>header: {@code alg} present and never {@code none}; no {@code jwk}, {@code jku},
@@ -30,8 +30,8 @@ import dev.gatehouse.gateway.security.TokenRejectedException.Reason;
  * further away than the maximum lifetime (so absurd values never reach date arithmetic);
  * {@code nbf} and {@code iat} not in the future; {@code exp - iat} within the
  * lifetime;</li>
- * <li>key made available (JWKS refresh for an unknown {@code kid}), then signature,
- * {@code iss}, {@code exp}, {@code nbf} verified by jjwt with that key;</li>
+ * <li>key made available (JWKS refresh for an unknown {@code kid}), then the signature
+ * verified with that key by jjwt's signature algorithm;</li>
  * <li>{@code aud}, {@code sub}, {@code roles}, {@code scope} checked on the now verified
  * claims.</li>
  * </ol>
@@ -74,7 +74,7 @@ final class JwtTokenVerifier implements TokenVerifier {
 			String kid = jwt.headerString("kid");
 			String alg = jwt.headerString("alg");
 			return issuer.keys().prepare(kid, alg).then(Mono.fromCallable(() -> {
-				issuer.verifySignature(token);
+				issuer.verifySignature(jwt, kid, alg);
 				return toVerifiedToken(issuer, jwt.claims());
 			}));
 		});

@@ -16,8 +16,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.gatehouse.gateway.config.GatewayProperties;
-import dev.gatehouse.gateway.config.GatewayPropertiesValidator;
+import dev.gatehouse.gateway.config.GatehouseProperties;
 
 /**
  * Token verification: the configured issuers and their keys, the verifier over them and
@@ -29,8 +28,7 @@ public class SecurityConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
 	@Bean
-	IssuerRegistry issuerRegistry(GatewayProperties properties, Clock clock, MeterRegistry meters) {
-		GatewayPropertiesValidator.validate(properties);
+	IssuerRegistry issuerRegistry(GatehouseProperties properties, Clock clock, MeterRegistry meters) {
 		HttpClient httpClient = HttpClient.create()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
 			.responseTimeout(Duration.ofSeconds(5));
@@ -39,7 +37,7 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	TokenVerifier tokenVerifier(IssuerRegistry issuers, GatewayProperties properties, Clock clock) {
+	TokenVerifier tokenVerifier(IssuerRegistry issuers, GatehouseProperties properties, Clock clock) {
 		TokenVerifier verifier = issuers.verifier();
 		if (!properties.tokenCache().enabled()) {
 			return verifier;

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.security;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import tools.jackson.core.JacksonException;
@@ -11,13 +12,17 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.gatehouse.gateway.security.TokenRejectedException.Reason;
 
 /**
- * The decoded but <em>not yet verified</em> parts of a compact JWS. Only used to pick the
- * issuer and key and to pre-check claim types; everything is verified afterwards.
+ * A compact JWS decoded once, <em>not yet verified</em>: the header picks the issuer and
+ * key, the claims are pre-checked, then {@link IssuerVerifier#verifySignature} checks the
+ * signature over {@link #signingInput()} and the same claims become the verified token.
  *
  * @param header JOSE header
  * @param claims claims set
+ * @param token the compact serialization as received
+ * @param signingInputEnd index of the second {@code .}: the JWS signing input is
+ * {@code token[0, signingInputEnd)}
  */
-record UnverifiedJwt(JsonNode header, JsonNode claims) {
+record UnverifiedJwt(JsonNode header, JsonNode claims, String token, int signingInputEnd) {
 
 	/** Longest token accepted; real access tokens are far below this. */
 	static final int MAX_TOKEN_LENGTH = 8192;
@@ -56,7 +61,26 @@ record UnverifiedJwt(JsonNode header, JsonNode claims) {
 		}
 		JsonNode header = decodeObject(token.substring(0, first), "header");
 		JsonNode claims = decodeObject(token.substring(first + 1, second), "payload");
-		return new UnverifiedJwt(header, claims);
+		return new UnverifiedJwt(header, claims, token, second);
+	}
+
+	/**
+	 * The JWS signing input, {@code BASE64URL(header) '.' BASE64URL(payload)}, as the
+	 * ASCII bytes the signature covers.
+	 */
+	byte[] signingInput() {
+		// every character was checked to be base64url or '.': one ASCII byte each
+		return this.token.substring(0, this.signingInputEnd).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/** The decoded signature. */
+	byte[] signature() {
+		try {
+			return BASE64URL.decode(this.token.substring(this.signingInputEnd + 1));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new TokenRejectedException(Reason.MALFORMED, "signature is not valid base64url");
+		}
 	}
 
 	private static JsonNode decodeObject(String segment, String what) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.config;
 
+import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -56,6 +59,22 @@ class GatewayStartupValidationTests {
 		return all.toString();
 	}
 
+	/**
+	 * What the operator reads when binding fails: Spring Boot's own report of a
+	 * {@code @Validated} properties record ("Property: …", "Reason: …").
+	 */
+	private static String bindingReport(AssertableApplicationContext context) throws Exception {
+		Throwable failure = context.getStartupFailure();
+		assertThat(failure).as("start-up failed").isNotNull();
+		Constructor<?> constructor = Class
+			.forName("org.springframework.boot.diagnostics.analyzer.BindValidationFailureAnalyzer")
+			.getDeclaredConstructor();
+		constructor.setAccessible(true);
+		FailureAnalysis analysis = ((FailureAnalyzer) constructor.newInstance()).analyze(failure);
+		assertThat(analysis).as("a binding validation failure").isNotNull();
+		return analysis.getDescription();
+	}
+
 	@Test
 	void startsWithAValidJwksIssuer() {
 		this.runner
@@ -67,8 +86,8 @@ class GatewayStartupValidationTests {
 	@Test
 	void issuerWithoutKeySourceNamesTheIssuer() {
 		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse")
-			.run(context -> assertThat(failureMessages(context)).contains(
-					"gatehouse.gateway.issuers[0]: needs exactly one key source of jwks-uri, public-key-file, hmac-secret (found 0)"));
+			.run(context -> assertThat(bindingReport(context)).contains("Property: gatehouse.gateway.issuers[0]",
+					"Reason: needs exactly one key source of jwks-uri, public-key-file, hmac-secret"));
 	}
 
 	@Test
@@ -77,8 +96,8 @@ class GatewayStartupValidationTests {
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
 					"gatehouse.gateway.issuers[0].hmac-secret=0123456789abcdef0123456789abcdef")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.issuers[0]: needs exactly one key source"));
+			.run(context -> assertThat(bindingReport(context)).contains("Property: gatehouse.gateway.issuers[0]",
+					"Reason: needs exactly one key source"));
 	}
 
 	@Test
@@ -86,8 +105,10 @@ class GatewayStartupValidationTests {
 		this.runner
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].hmac-secret=too-short")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.issuers[0].hmac-secret: must be at least 32 bytes"));
+			.run(context -> assertThat(bindingReport(context))
+				.contains("Property: gatehouse.gateway.issuers[0]", "Reason: hmac-secret: must be at least 32 bytes")
+				// the report never shows the secret itself
+				.doesNotContain("too-short"));
 	}
 
 	@Test
@@ -96,10 +117,12 @@ class GatewayStartupValidationTests {
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
 					"gatehouse.gateway.issuers[0].algorithms=RS256,NONE,RS257,HS256")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.issuers[0].algorithms[1]: 'none' (unsigned tokens) is never allowed")
-				.contains("gatehouse.gateway.issuers[0].algorithms[2]: unknown algorithm 'RS257'")
-				.contains("gatehouse.gateway.issuers[0].algorithms[3]: 'HS256' does not match the key source"));
+			.run(context -> assertThat(bindingReport(context))
+				.contains("Property: gatehouse.gateway.issuers[0].algorithms[1]",
+						"Reason: 'NONE' is not an algorithm Gatehouse verifies (never 'none')")
+				.contains("Property: gatehouse.gateway.issuers[0].algorithms[2]",
+						"Reason: 'RS257' is not an algorithm Gatehouse verifies")
+				.contains("Reason: algorithms: must fit the key source"));
 	}
 
 	@Test
@@ -120,8 +143,8 @@ class GatewayStartupValidationTests {
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
 					"gatehouse.gateway.revocation.resync-interval=0s")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.revocation.resync-interval: must be positive"));
+			.run(context -> assertThat(bindingReport(context)).contains(
+					"Property: gatehouse.gateway.revocation.resyncInterval", "Reason: must be positive, was PT0S"));
 		this.runner
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
@@ -132,14 +155,48 @@ class GatewayStartupValidationTests {
 	@Test
 	void negativeClockSkewNamesTheKey() {
 		this.runner.withPropertyValues("gatehouse.gateway.clock-skew=-5s")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.clock-skew: must be zero or positive"));
+			.run(context -> assertThat(bindingReport(context)).contains("Property: gatehouse.gateway.clockSkew",
+					"Reason: must be zero or positive, was PT-5S"));
+	}
+
+	@Test
+	void theSameIssuerTwiceIsRefused() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks",
+					"gatehouse.gateway.issuers[1].issuer=http://issuer.test",
+					"gatehouse.gateway.issuers[1].audiences=other",
+					"gatehouse.gateway.issuers[1].jwks-uri=http://localhost:9000/jwks")
+			.run(context -> assertThat(bindingReport(context))
+				.contains("Reason: issuers: the same 'issuer' is configured more than once"));
+	}
+
+	@Test
+	void aJwksUriThatIsNoHttpUrlIsRefused() {
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].jwks-uri=file:///etc/jwks.json")
+			.run(context -> assertThat(bindingReport(context)).contains("Property: gatehouse.gateway.issuers[0]",
+					"Reason: jwks-uri: must be an http(s) URL"));
+	}
+
+	@Test
+	void anHmacSecretNeverAppearsInTheBoundSettings() {
+		String secret = "0123456789abcdef0123456789abcdef-secret";
+		this.runner
+			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
+					"gatehouse.gateway.issuers[0].hmac-secret=" + secret)
+			.run(context -> assertThat(context.getBean(GatehouseProperties.class).toString())
+				.contains("http://issuer.test")
+				.doesNotContain(secret));
 	}
 
 	@Test
 	void issuerWithoutAudienceIsRefused() {
 		this.runner.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].jwks-uri=http://localhost:9000/jwks")
-			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.issuers[0].audiences"));
+			.run(context -> assertThat(bindingReport(context)).contains(
+					"Property: gatehouse.gateway.issuers[0].audiences",
+					"Reason: must list at least one accepted 'aud' value"));
 	}
 
 	@Test
@@ -147,8 +204,8 @@ class GatewayStartupValidationTests {
 		this.runner
 			.withPropertyValues(JWKS_ISSUER, "gatehouse.gateway.issuers[0].audiences=gatehouse",
 					"gatehouse.gateway.issuers[0].public-key-file=/nonexistent/key.pem")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.issuers[0].public-key-file"));
+			.run(context -> assertThat(bindingReport(context)).contains("Property: gatehouse.gateway.issuers[0]",
+					"Reason: public-key-file: must be a readable file"));
 	}
 
 	@Test
@@ -249,7 +306,17 @@ class GatewayStartupValidationTests {
 	@Test
 	void unknownRateLimitStoreNamesTheKey() {
 		this.runner.withPropertyValues("gatehouse.gateway.rate-limit.store=mongo")
-			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.rate-limit.store"));
+			.run(context -> assertThat(failureMessages(context))
+				.contains("Failed to bind properties under 'gatehouse.gateway.rate-limit.store'"));
+		this.runner.withPropertyValues("gatehouse.gateway.rate-limit.on-store-failure=maybe")
+			.run(context -> assertThat(failureMessages(context))
+				.contains("Failed to bind properties under 'gatehouse.gateway.rate-limit.on-store-failure'"));
+		this.runner
+			.withPropertyValues("gatehouse.gateway.rate-limit.store=REDIS",
+					"gatehouse.gateway.rate-limit.on-store-failure=Deny")
+			.run(context -> assertThat(context.getBean(GatehouseProperties.class).rateLimit())
+				.isEqualTo(new GatehouseProperties.RateLimit(GatehouseProperties.RateLimit.Store.REDIS,
+						GatehouseProperties.RateLimit.OnStoreFailure.DENY, 1_000_000)));
 	}
 
 	@Test
@@ -264,10 +331,11 @@ class GatewayStartupValidationTests {
 			.withPropertyValues("gatehouse.gateway.trusted-proxies[0]=10.0.0.0/8",
 					"gatehouse.gateway.trusted-proxies[1]=10\\.0\\.0\\.\\d+",
 					"gatehouse.gateway.trusted-proxies[2]=10.0.0.0/40")
-			.run(context -> assertThat(failureMessages(context))
-				.contains(
-						"gatehouse.gateway.trusted-proxies[1]: '10\\.0\\.0\\.\\d+' is not an IP address or CIDR range")
-				.contains("gatehouse.gateway.trusted-proxies[2]: '10.0.0.0/40' has an invalid prefix length"));
+			.run(context -> assertThat(bindingReport(context))
+				.contains("Property: gatehouse.gateway.trustedProxies[1]",
+						"Reason: '10\\.0\\.0\\.\\d+' is not an IP address or CIDR range")
+				.contains("Property: gatehouse.gateway.trustedProxies[2]",
+						"Reason: '10.0.0.0/40' has an invalid prefix length"));
 	}
 
 	@Test
@@ -275,10 +343,11 @@ class GatewayStartupValidationTests {
 		this.runner
 			.withPropertyValues("gatehouse.gateway.rate-limit.memory-max-keys=0",
 					"gatehouse.gateway.allowed-methods=GET,get,", "gatehouse.gateway.request-head-timeout=0s")
-			.run(context -> assertThat(failureMessages(context))
-				.contains("gatehouse.gateway.rate-limit.memory-max-keys: must be positive, was 0")
-				.contains("gatehouse.gateway.allowed-methods[1]: 'get' is not a method name")
-				.contains("gatehouse.gateway.request-head-timeout: must be positive"));
+			.run(context -> assertThat(bindingReport(context))
+				.contains("Property: gatehouse.gateway.rateLimit.memoryMaxKeys", "Reason: must be positive, was 0")
+				.contains("Property: gatehouse.gateway.allowedMethods[1]",
+						"Reason: 'get' is not a method name (upper-case letters, e.g. GET)")
+				.contains("Property: gatehouse.gateway.requestHeadTimeout", "Reason: must be positive, was PT0S"));
 	}
 
 	@Test

@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class IdentityHeadersFilterTests {
 
-	private static final TrustedProxies NOBODY = TrustedProxies.of(List.of());
+	private static final ClientAddressResolver NOBODY = ClientAddressResolver.of(List.of());
 
-	private static final TrustedProxies PROXY_NETWORK = TrustedProxies.of(List.of("10.0.0.0/24"));
+	private static final ClientAddressResolver PROXY_NETWORK = ClientAddressResolver.of(List.of("10.0.0.0/24"));
 
 	private static final VerifiedToken ALICE = new VerifiedToken("iss", "alice", List.of("user", "admin"),
 			List.of("items:read", "items:write"), "web", "jti", "sid", Instant.now().plusSeconds(60));

@@ -16,9 +16,12 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+/**
+ * Which peers {@link ClientAddressResolver} trusts to forward the client address.
+ */
 class TrustedProxiesTests {
 
-	private final TrustedProxies proxies = TrustedProxies
+	private final ClientAddressResolver proxies = ClientAddressResolver
 		.of(List.of("10.0.0.0/8", "192.0.2.7", "2001:db8:a::/48", "::1"));
 
 	@ParameterizedTest
@@ -37,14 +40,14 @@ class TrustedProxiesTests {
 
 	@Test
 	void nobodyIsTrustedByDefault() {
-		TrustedProxies none = TrustedProxies.of(List.of());
+		ClientAddressResolver none = ClientAddressResolver.of(List.of());
 		assertThat(none.isEmpty()).isTrue();
 		assertThat(none.contains("127.0.0.1")).isFalse();
 	}
 
 	@Test
 	void prefixZeroTrustsEveryAddressOfItsFamily() {
-		TrustedProxies all = TrustedProxies.of(List.of("0.0.0.0/0"));
+		ClientAddressResolver all = ClientAddressResolver.of(List.of("0.0.0.0/0"));
 		assertThat(all.contains("203.0.113.1")).isTrue();
 		assertThat(all.contains("2001:db8::1")).isFalse();
 	}
@@ -53,19 +56,19 @@ class TrustedProxiesTests {
 	@ValueSource(strings = { "10\\.0\\.0\\.\\d+", "10.0.0.0/33", "2001:db8::/129", "10.0.0.0/-1", "10.0.0.0/",
 			"10.0.0.0/8/8", "300.0.0.1", "proxy.internal", " " })
 	void invalidEntriesNameTheKeyAndTheEntry(String entry) {
-		assertThatIllegalArgumentException().isThrownBy(() -> TrustedProxies.of(List.of("10.0.0.0/8", entry)))
+		assertThatIllegalArgumentException().isThrownBy(() -> ClientAddressResolver.of(List.of("10.0.0.0/8", entry)))
 			.withMessageStartingWith("gatehouse.gateway.trusted-proxies[1]: ");
-		assertThat(TrustedProxies.problem(entry)).isNotNull();
+		assertThat(ClientAddressResolver.problem(entry)).isNotNull();
 	}
 
 	@Test
 	void theFirstForwardedForFromAnUntrustedPeerIsLoggedOnceWithThePeerOnly() {
-		Logger logger = (Logger) LoggerFactory.getLogger(TrustedProxies.class);
+		Logger logger = (Logger) LoggerFactory.getLogger(ClientAddressResolver.class);
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
 		try {
-			TrustedProxies none = TrustedProxies.of(List.of());
+			ClientAddressResolver none = ClientAddressResolver.of(List.of());
 			MockServerHttpRequest plain = MockServerHttpRequest.get("/")
 				.remoteAddress(new InetSocketAddress("198.51.100.7", 40000))
 				.build();

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.policy;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +41,13 @@ class RoutePolicyParserTests {
 		metadata.put("rate-limit", Map.of("requests", 5, "period", "60s", "key", "subject"));
 		metadata.put("forward-token", false);
 		RoutePolicy policy = this.parser.parse(metadata);
+		assertThat(policy.publicAccess()).isFalse();
 		assertThat(policy.roles()).containsExactly("admin");
 		assertThat(policy.scopes()).containsExactly("items:read", "items:write");
 		assertThat(policy.forwardToken()).isFalse();
+		assertThat(policy.rateLimits())
+			.containsExactly(new RateLimit("default", 5, Duration.ofSeconds(60), RateLimit.Key.SUBJECT));
+		assertThat(policy.issuers()).as("every configured issuer").isEmpty();
 		assertThat(this.parser.parse(Map.of("auth", "public", "forward-token", "true")))
 			.isEqualTo(new RoutePolicy(true, List.of(), List.of(), true));
 	}
@@ -57,8 +62,13 @@ class RoutePolicyParserTests {
 	void acceptsAListOfRateLimits() {
 		Map<String, Object> burst = Map.of("requests", 5, "period", "1s", "key", "ip");
 		Map<String, Object> quota = Map.of("requests", "1000", "period", "1h");
-		assertThat(this.parser.parse(Map.of("rate-limit", List.of(burst, quota)))).isNotNull();
-		assertThat(this.parser.parse(Map.of("rate-limit", Map.of("0", burst, "1", quota)))).isNotNull();
+		List<RateLimit> expected = List.of(new RateLimit("limit-1", 5, Duration.ofSeconds(1), RateLimit.Key.IP),
+				new RateLimit("limit-2", 1000, Duration.ofHours(1), RateLimit.Key.SUBJECT));
+		assertThat(this.parser.parse(Map.of("rate-limit", List.of(burst, quota))).rateLimits())
+			.containsExactlyElementsOf(expected);
+		// the indexed form a properties file or environment variables bind to
+		assertThat(this.parser.parse(Map.of("rate-limit", Map.of("0", burst, "1", quota))).rateLimits())
+			.containsExactlyElementsOf(expected);
 	}
 
 	@Test

@@ -18,7 +18,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
 import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
-import dev.gatehouse.gateway.forwarding.TrustedProxies;
+import dev.gatehouse.gateway.forwarding.ClientAddressResolver;
 import dev.gatehouse.gateway.security.TestClaims;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
@@ -32,7 +32,7 @@ class RateLimitFilterTests {
 	private static final GatewayFilterChain CHAIN = (exchange) -> Mono.empty();
 
 	private final RateLimitFilter filter = new RateLimitFilter(new MemoryRateLimiterStore(10_000), false,
-			new ClientAddressResolver(TrustedProxies.of(List.of())), new SimpleMeterRegistry(), Clock.systemUTC());
+			ClientAddressResolver.of(List.of()), new SimpleMeterRegistry(), Clock.systemUTC());
 
 	/** Gold gets 3 per minute by client, everyone else 1 per minute by tenant. */
 	private final Route plans = route("plans", Map.of("rate-limit", List.of(
@@ -128,7 +128,7 @@ class RateLimitFilterTests {
 	void keyResolversAreSpringCloudGatewayKeyResolvers() {
 		MockServerWebExchange exchange = exchange(this.plans,
 				TestClaims.token("{\"tenant\":\"acme\",\"org\":{\"id\":\"o1\"}}"));
-		ClientAddressResolver addresses = new ClientAddressResolver(TrustedProxies.of(List.of()));
+		ClientAddressResolver addresses = ClientAddressResolver.of(List.of());
 		StepVerifier
 			.create(LimitKeyResolver.of(new RateLimit("t", 1, java.time.Duration.ofSeconds(1), RateLimit.Key.CLAIM,
 					dev.gatehouse.gateway.security.ClaimPath.of("org.id"), List.of()), addresses)

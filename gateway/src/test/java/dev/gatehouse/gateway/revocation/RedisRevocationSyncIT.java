@@ -87,6 +87,8 @@ class RedisRevocationSyncIT {
 	void publishedRevocationsOfEveryKindAreKnownAtOnce() {
 		Instant now = Instant.now();
 		long exp = now.getEpochSecond() + 900;
+		// a precondition, not the behaviour under test (that is the 1 s below): generous,
+		// so a loaded machine cannot fail it
 		await().atMost(Duration.ofSeconds(30)).until(() -> {
 			// the subscription is asynchronous: publish until somebody listens
 			return this.redis.convertAndSend(RedisRevocationSync.CHANNEL,

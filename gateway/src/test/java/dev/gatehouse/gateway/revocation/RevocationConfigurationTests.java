@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import dev.gatehouse.gateway.config.GatewayProperties;
+import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.redis.RedisConfiguration;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 
@@ -31,7 +31,7 @@ class RevocationConfigurationTests {
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(GatewayProperties.class)
+	@EnableConfigurationProperties(GatehouseProperties.class)
 	static class Properties {
 
 	}
@@ -61,6 +61,20 @@ class RevocationConfigurationTests {
 			.isRedisConfigured(new MockEnvironment().withProperty("spring.data.redis.host", ""))).isFalse();
 		assertThat(RedisConfiguredCondition.isRedisConfigured(
 				new MockEnvironment().withProperty("spring.data.redis.url", "redis://redis.internal:6379")))
+			.isTrue();
+		assertThat(RedisConfiguredCondition.isRedisConfigured(new MockEnvironment())).isFalse();
+	}
+
+	@Test
+	void aRedisClusterOrSentinelCountsAsConfigured() {
+		assertThat(RedisConfiguredCondition.isRedisConfigured(
+				new MockEnvironment().withProperty("spring.data.redis.cluster.nodes", "redis-1:6379,redis-2:6379")))
+			.isTrue();
+		assertThat(RedisConfiguredCondition.isRedisConfigured(
+				new MockEnvironment().withProperty("spring.data.redis.cluster.nodes[0]", "redis-1:6379")))
+			.isTrue();
+		assertThat(RedisConfiguredCondition
+			.isRedisConfigured(new MockEnvironment().withProperty("spring.data.redis.sentinel.master", "mymaster")))
 			.isTrue();
 	}
 

@@ -44,8 +44,7 @@ class JwtTokenVerifierTests {
 	void setUp() {
 		this.now = this.clock.instant();
 		IssuerKeySource keys = (kid, alg) -> KID.equals(kid) ? KEYS.getPublic() : null;
-		IssuerVerifier issuer = new IssuerVerifier(ISSUER, List.of(AUDIENCE), List.of("RS256"), "at+jwt", keys,
-				this.clock, Duration.ofSeconds(30));
+		IssuerVerifier issuer = new IssuerVerifier(ISSUER, List.of(AUDIENCE), List.of("RS256"), "at+jwt", keys);
 		this.verifier = new JwtTokenVerifier(Map.of(ISSUER, issuer), this.clock, Duration.ofSeconds(30),
 				Duration.ofHours(24));
 	}
@@ -308,7 +307,7 @@ class JwtTokenVerifierTests {
 	void acceptsEs256WhenTheIssuerAllowsIt() {
 		KeyPair ec = TestTokens.ec();
 		IssuerVerifier issuer = new IssuerVerifier("http://ec.test", List.of(AUDIENCE), List.of("ES256"), null,
-				(kid, alg) -> ec.getPublic(), this.clock, Duration.ofSeconds(30));
+				(kid, alg) -> ec.getPublic());
 		JwtTokenVerifier ecVerifier = new JwtTokenVerifier(Map.of("http://ec.test", issuer), this.clock,
 				Duration.ofSeconds(30), Duration.ofHours(24));
 		String token = Jwts.builder()
@@ -339,8 +338,7 @@ class JwtTokenVerifierTests {
 	void acceptsHs256FromAnHmacIssuerButNotWithAnotherSecret() {
 		byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 		IssuerVerifier issuer = new IssuerVerifier("http://hmac.test", List.of(AUDIENCE), List.of("HS256"), null,
-				new StaticKeySource(io.jsonwebtoken.security.Keys.hmacShaKeyFor(secret)), this.clock,
-				Duration.ofSeconds(30));
+				new StaticKeySource(io.jsonwebtoken.security.Keys.hmacShaKeyFor(secret)));
 		JwtTokenVerifier hmacVerifier = new JwtTokenVerifier(Map.of("http://hmac.test", issuer), this.clock,
 				Duration.ofSeconds(30), Duration.ofHours(24));
 		String payload = "{\"iss\":\"http://hmac.test\",\"sub\":\"svc\",\"aud\":\"gatehouse\",\"exp\":"

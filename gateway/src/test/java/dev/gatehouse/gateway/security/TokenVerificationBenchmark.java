@@ -57,7 +57,7 @@ public class TokenVerificationBenchmark {
 		Clock clock = Clock.systemUTC();
 		IssuerKeySource source = (k, alg) -> kid.equals(k) ? keys.getPublic() : null;
 		IssuerVerifier issuer = new IssuerVerifier(TestTokens.ISSUER, List.of(TestTokens.AUDIENCE), List.of("RS256"),
-				"at+jwt", source, clock, Duration.ofSeconds(30));
+				"at+jwt", source);
 		this.uncached = new JwtTokenVerifier(Map.of(TestTokens.ISSUER, issuer), clock, Duration.ofSeconds(30),
 				Duration.ofHours(24));
 		this.cached = new CachingTokenVerifier(this.uncached, clock, 10_000);

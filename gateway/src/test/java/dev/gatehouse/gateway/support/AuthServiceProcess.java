@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 /**
  * The real auth-service, started from its executable jar (built by the reactor before
  * this module), with the test signing key, a throw-away database and the given Redis. For
@@ -84,28 +87,28 @@ public final class AuthServiceProcess implements AutoCloseable {
 		}
 	}
 
-	private void awaitHealthy() throws InterruptedException {
+	/** Polls the management port until the service is healthy, at most 90 s. */
+	private void awaitHealthy() {
 		HttpClient http = HttpClient.newHttpClient();
 		URI health = URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health");
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException("auth-service exited; see " + this.log.toAbsolutePath());
-			}
-			try {
-				HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(health).build(),
-						HttpResponse.BodyHandlers.discarding());
-				if (answer.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
+		try {
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(250))
 				// not listening yet
-			}
-			Thread.sleep(250);
+				.ignoreExceptionsInstanceOf(IOException.class)
+				.until(() -> {
+					if (!this.process.isAlive()) {
+						throw new IllegalStateException("auth-service exited; see " + this.log.toAbsolutePath());
+					}
+					return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+						.statusCode() == 200;
+				});
 		}
-		close();
-		throw new IllegalStateException("auth-service did not become healthy; see " + this.log.toAbsolutePath());
+		catch (ConditionTimeoutException ex) {
+			close();
+			throw new IllegalStateException("auth-service did not become healthy; see " + this.log.toAbsolutePath());
+		}
 	}
 
 	public String baseUrl() {

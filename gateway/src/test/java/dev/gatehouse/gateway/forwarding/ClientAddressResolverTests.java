@@ -1,11 +1,9 @@
-package dev.gatehouse.gateway.ratelimit;
+package dev.gatehouse.gateway.forwarding;
 
 import java.net.InetSocketAddress;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
-import dev.gatehouse.gateway.forwarding.TrustedProxies;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
@@ -13,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientAddressResolverTests {
 
-	private final ClientAddressResolver resolver = new ClientAddressResolver(
-			TrustedProxies.of(List.of("10.0.0.0/24", "2001:db8:ffff::/48")));
+	private final ClientAddressResolver resolver = ClientAddressResolver
+		.of(List.of("10.0.0.0/24", "2001:db8:ffff::/48"));
 
 	private static MockServerHttpRequest request(String peer, String... forwardedFor) {
 		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("/")
@@ -38,7 +36,7 @@ class ClientAddressResolverTests {
 
 	@Test
 	void withoutTrustedProxiesThePeerIsAlwaysTheClient() {
-		ClientAddressResolver nobody = new ClientAddressResolver(TrustedProxies.of(List.of()));
+		ClientAddressResolver nobody = ClientAddressResolver.of(List.of());
 		assertThat(nobody.resolve(request("10.0.0.2", "203.0.113.5"))).isEqualTo("10.0.0.2");
 	}
 

@@ -1,9 +1,11 @@
 package dev.gatehouse.gateway.forwarding;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -14,18 +16,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * The peers whose {@code X-Forwarded-*} headers are believed
- * ({@code gatehouse.gateway.trusted-proxies}): IPv4 and IPv6 CIDR ranges, a single
- * address meaning /32 or /128. IPv4-mapped IPv6 addresses count as IPv4. Only literal
- * addresses are understood; nothing is ever looked up in DNS. Empty (the default, for a
- * gateway at the edge) trusts nobody.
+ * The gateway's one answer to "who is the client, and whose {@code X-Forwarded-*} is
+ * believed". The trusted proxies ({@code gatehouse.gateway.trusted-proxies}) are IPv4 and
+ * IPv6 CIDR ranges, a single address meaning /32 or /128; IPv4-mapped IPv6 addresses
+ * count as IPv4. Only literal addresses are understood; nothing is ever looked up in DNS.
+ * Empty (the default, for a gateway at the edge) trusts nobody.
+ * <p>
+ * The client's address ({@link #resolve}) is the socket peer; only when the peer is a
+ * trusted proxy, the nearest {@code X-Forwarded-For} entry that is not itself a trusted
+ * proxy. A client cannot change it by sending {@code X-Forwarded-For}: from an untrusted
+ * peer the header is ignored, and entries a client prepends are never reached while a
+ * trusted proxy appended the real address after them. An IPv6 client is identified by its
+ * /64 (one subscriber's network: a host picks any address in it at will), an IPv4 client
+ * (also written IPv4-mapped, {@code ::ffff:a.b.c.d}) by its address.
  */
-public final class TrustedProxies {
+public final class ClientAddressResolver {
 
 	/** The property that lists them. */
 	public static final String PROPERTY = "gatehouse.gateway.trusted-proxies";
 
-	private static final Logger log = LoggerFactory.getLogger(TrustedProxies.class);
+	private static final Logger log = LoggerFactory.getLogger(ClientAddressResolver.class);
 
 	private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -35,17 +45,17 @@ public final class TrustedProxies {
 
 	private final AtomicBoolean warned = new AtomicBoolean();
 
-	private TrustedProxies(List<Cidr> ranges) {
+	private ClientAddressResolver(List<Cidr> ranges) {
 		this.ranges = ranges;
 	}
 
 	/**
 	 * @param entries addresses or CIDR ranges, each already checked by
 	 * {@link #problem(String)}
-	 * @return the trusted proxies
+	 * @return the resolver trusting these proxies
 	 * @throws IllegalArgumentException naming the property and the first invalid entry
 	 */
-	public static TrustedProxies of(List<String> entries) {
+	public static ClientAddressResolver of(List<String> entries) {
 		List<Cidr> ranges = new ArrayList<>(entries.size());
 		for (int i = 0; i < entries.size(); i++) {
 			String problem = problem(entries.get(i));
@@ -54,7 +64,7 @@ public final class TrustedProxies {
 			}
 			ranges.add(Cidr.parse(entries.get(i)));
 		}
-		return new TrustedProxies(List.copyOf(ranges));
+		return new ClientAddressResolver(List.copyOf(ranges));
 	}
 
 	/**
@@ -62,7 +72,7 @@ public final class TrustedProxies {
 	 * @return what is wrong with it, or {@code null} if it is a valid address or CIDR
 	 * range
 	 */
-	public static String problem(String entry) {
+	static String problem(String entry) {
 		if (entry == null || entry.isBlank()) {
 			return "must not be blank";
 		}
@@ -81,8 +91,8 @@ public final class TrustedProxies {
 		return null;
 	}
 
-	/** Whether nobody is trusted. */
-	public boolean isEmpty() {
+	/** Whether no proxy is trusted. */
+	boolean isEmpty() {
 		return this.ranges.isEmpty();
 	}
 
@@ -93,7 +103,7 @@ public final class TrustedProxies {
 	 * @param request the request
 	 * @return whether its {@code X-Forwarded-*} headers may be believed
 	 */
-	public boolean trustsPeerOf(ServerHttpRequest request) {
+	boolean trustsPeerOf(ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		InetAddress peer = (remote != null) ? remote.getAddress() : null;
 		// getAddress() copies the address bytes: not at all when nobody is trusted (the
@@ -116,7 +126,7 @@ public final class TrustedProxies {
 	 * @return whether it is a trusted proxy; anything that is not an address literal is
 	 * not
 	 */
-	public boolean contains(String address) {
+	boolean contains(String address) {
 		if (this.ranges.isEmpty()) {
 			return false;
 		}
@@ -135,13 +145,83 @@ public final class TrustedProxies {
 	}
 
 	/**
+	 * The client's address, as the key of everything counted per client.
+	 * @param request the request
+	 * @return the IPv4 address, the IPv6 /64 as {@code 2001:db8:1:2::/64}, what a trusted
+	 * proxy wrote if it is no address, or {@code unknown} without a peer
+	 */
+	public String resolve(ServerHttpRequest request) {
+		InetSocketAddress remote = request.getRemoteAddress();
+		InetAddress peer = (remote != null) ? remote.getAddress() : null;
+		if (peer == null) {
+			return "unknown";
+		}
+		if (!trustsPeerOf(request)) {
+			return key(peer.getAddress());
+		}
+		List<String> forwarded = new ArrayList<>();
+		for (String value : request.getHeaders().getOrEmpty("X-Forwarded-For")) {
+			for (String part : value.split(",")) {
+				if (!part.isBlank()) {
+					forwarded.add(part.trim());
+				}
+			}
+		}
+		for (int i = forwarded.size() - 1; i >= 0; i--) {
+			String hop = withoutPort(forwarded.get(i));
+			if (!contains(hop)) {
+				byte[] address = literal(hop);
+				// a proxy we trust wrote something that is no address: count it as it is
+				return (address != null) ? key(address) : hop;
+			}
+		}
+		// every hop is a trusted proxy: the farthest one is the client
+		return forwarded.isEmpty() ? key(peer.getAddress()) : key(literal(withoutPort(forwarded.get(0))));
+	}
+
+	/**
+	 * An {@code X-Forwarded-For} entry without the port some proxies append
+	 * ({@code 203.0.113.5:4711}, {@code [2001:db8::1]:4711}), so a client's key does not
+	 * change with its source port.
+	 */
+	static String withoutPort(String hop) {
+		if (hop.startsWith("[")) {
+			int end = hop.indexOf(']');
+			return (end > 0) ? hop.substring(0, end + 1) : hop;
+		}
+		int colon = hop.indexOf(':');
+		boolean ipv4WithPort = colon > 0 && colon == hop.lastIndexOf(':') && hop.indexOf('.') > 0;
+		return ipv4WithPort ? hop.substring(0, colon) : hop;
+	}
+
+	/**
+	 * @param address 4 or 16 address bytes
+	 * @return the IPv4 address, or the IPv6 /64 prefix as {@code 2001:db8:1:2::/64}
+	 */
+	static String key(byte[] address) {
+		byte[] normalized = normalize(address);
+		try {
+			if (normalized.length == 4) {
+				return InetAddress.getByAddress(normalized).getHostAddress();
+			}
+			byte[] prefix = Arrays.copyOf(normalized, 16);
+			Arrays.fill(prefix, 8, 16, (byte) 0);
+			return compressed((Inet6Address) InetAddress.getByAddress(prefix)) + "/64";
+		}
+		catch (UnknownHostException ex) {
+			// only thrown for a wrong length, which the callers never pass
+			throw new IllegalArgumentException(ex);
+		}
+	}
+
+	/**
 	 * Parses an IPv4 or IPv6 address literal (IPv6 optionally in brackets); never a host
 	 * name, so never a DNS lookup.
 	 * @param value the text
 	 * @return the address bytes (4 for IPv4 and IPv4-mapped IPv6, else 16), or
 	 * {@code null} if it is no literal
 	 */
-	public static byte[] literal(String value) {
+	static byte[] literal(String value) {
 		if (value == null) {
 			return null;
 		}
@@ -176,7 +256,7 @@ public final class TrustedProxies {
 	}
 
 	/** IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d}) as the IPv4 address it carries. */
-	public static byte[] normalize(byte[] address) {
+	static byte[] normalize(byte[] address) {
 		if (address.length != 16) {
 			return address;
 		}
@@ -215,6 +295,12 @@ public final class TrustedProxies {
 			return true;
 		}
 
+	}
+
+	/** The /64 prefix with its zero interface half shortened: {@code 2001:db8:1:2::}. */
+	private static String compressed(Inet6Address prefix) {
+		String full = prefix.getHostAddress(); // e.g. 2001:db8:1:2:0:0:0:0
+		return full.endsWith(":0:0:0:0") ? full.substring(0, full.length() - "0:0:0:0".length()) + ":" : full;
 	}
 
 }
