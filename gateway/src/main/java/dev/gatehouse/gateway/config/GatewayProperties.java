@@ -32,6 +32,12 @@ import org.springframework.validation.annotation.Validated;
  * @param tokenCache the verified-token cache
  * @param rateLimit rate-limit store and its failure policy
  * @param revocation how the revocations published in Redis are kept current
+ * @param routesFile a YAML file of routes
+ * ({@code spring.cloud.gateway.server.webflux.routes}, shaped like application YAML) that
+ * is watched and reloaded while the gateway runs; unset: only the application
+ * configuration's routes
+ * @param routesFilePollInterval how often the routes file is read for changes (a change
+ * is applied once two reads in a row agree)
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 @Validated
@@ -40,7 +46,8 @@ public record GatewayProperties(@Valid @DefaultValue List<Issuer> issuers,
 		@DefaultValue List<String> trustedProxies, @DefaultValue( {
 				"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }) List<String> allowedMethods,
 		@NotNull @DefaultValue("10s") Duration requestHeadTimeout, @Valid @DefaultValue TokenCache tokenCache,
-		@Valid @DefaultValue RateLimit rateLimit, @Valid @DefaultValue Revocation revocation){
+		@Valid @DefaultValue RateLimit rateLimit, @Valid @DefaultValue Revocation revocation, String routesFile,
+		@NotNull @DefaultValue("2s") Duration routesFilePollInterval){
 
 	/** Prefix of every Gatehouse gateway property. */
 	public static final String PREFIX = "gatehouse.gateway";

@@ -47,6 +47,7 @@ public final class GatewayPropertiesValidator {
 		positive(problems, prefix + ".max-token-lifetime", properties.maxTokenLifetime(), false);
 		positive(problems, prefix + ".revocation.resync-interval", properties.revocation().resyncInterval(), false);
 		positive(problems, prefix + ".request-head-timeout", properties.requestHeadTimeout(), false);
+		positive(problems, prefix + ".routes-file-poll-interval", properties.routesFilePollInterval(), false);
 		for (int i = 0; i < properties.trustedProxies().size(); i++) {
 			String problem = TrustedProxies.problem(properties.trustedProxies().get(i));
 			if (problem != null) {

@@ -1,7 +1,5 @@
 package dev.gatehouse.gateway.policy;
 
-import java.util.List;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
@@ -111,12 +109,12 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 	}
 
 	private static void authorize(RoutePolicy policy, VerifiedToken token) {
-		List<String> roles = policy.roles();
-		if (!roles.isEmpty() && roles.stream().noneMatch(token.roles()::contains)) {
-			throw new InsufficientScopeException("requires one of the roles " + roles);
+		String refusal = policy.roleRefusal(token);
+		if (refusal == null) {
+			refusal = policy.scopeRefusal(token);
 		}
-		if (!token.scopes().containsAll(policy.scopes())) {
-			throw new InsufficientScopeException("requires the scopes " + policy.scopes());
+		if (refusal != null) {
+			throw new InsufficientScopeException(refusal);
 		}
 	}
 

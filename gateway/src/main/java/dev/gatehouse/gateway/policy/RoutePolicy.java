@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.policy;
 
 import dev.gatehouse.gateway.ratelimit.RateLimit;
+import dev.gatehouse.gateway.security.VerifiedToken;
 
 import java.util.List;
 import java.util.Set;
@@ -46,6 +47,30 @@ public record RoutePolicy(boolean publicAccess, List<String> roles, List<String>
 	 */
 	public boolean acceptsIssuer(String issuer) {
 		return this.issuers.isEmpty() || this.issuers.contains(issuer);
+	}
+
+	/**
+	 * The {@code roles} rule (enforcement and explain give the same reason).
+	 * @param token the verified token
+	 * @return why the token fails it, or {@code null} when it passes
+	 */
+	public String roleRefusal(VerifiedToken token) {
+		if (!this.roles.isEmpty() && this.roles.stream().noneMatch(token.roles()::contains)) {
+			return "requires one of the roles " + this.roles;
+		}
+		return null;
+	}
+
+	/**
+	 * The {@code scopes} rule (enforcement and explain give the same reason).
+	 * @param token the verified token
+	 * @return why the token fails it, or {@code null} when it passes
+	 */
+	public String scopeRefusal(VerifiedToken token) {
+		if (!token.scopes().containsAll(this.scopes)) {
+			return "requires the scopes " + this.scopes;
+		}
+		return null;
 	}
 
 }

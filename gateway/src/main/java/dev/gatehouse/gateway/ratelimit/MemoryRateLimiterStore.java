@@ -58,6 +58,25 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 		return Mono.fromSupplier(() -> decide(routeId, limits, keys));
 	}
 
+	@Override
+	public Mono<RateLimitDecision> peek(String routeId, List<RateLimit> limits, List<String> keys) {
+		return Mono.fromSupplier(() -> {
+			long now = this.clock.millis();
+			boolean allowed = true;
+			List<RateLimitDecision.State> states = new ArrayList<>(limits.size());
+			for (int i = 0; i < limits.size(); i++) {
+				RateLimit limit = limits.get(i);
+				Window window = this.windows.asMap().get(routeId + '\n' + i + '\n' + keys.get(i));
+				boolean current = window != null && window.endsAt > now;
+				long remaining = Math.max(0, limit.requests() - (current ? window.count.get() : 0));
+				long reset = current ? (window.endsAt - now + 999) / 1000 : limit.period().toSeconds();
+				allowed &= remaining > 0;
+				states.add(new RateLimitDecision.State(remaining, reset));
+			}
+			return new RateLimitDecision(allowed, states);
+		});
+	}
+
 	RateLimitDecision decide(String routeId, List<RateLimit> limits, List<String> keys) {
 		long now = this.clock.millis();
 		List<Window> windows = new ArrayList<>(limits.size());

@@ -19,9 +19,12 @@ import dev.gatehouse.gateway.policy.PolicyEnforcementFilter;
 import dev.gatehouse.gateway.policy.RoutePolicies;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.ApplicationListener;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -35,7 +38,7 @@ import org.springframework.web.server.ServerWebExchange;
  * response of a limited route carries {@code RateLimit-Policy} and {@code RateLimit},
  * errors included.
  */
-public final class RateLimitFilter implements GlobalFilter, Ordered {
+public final class RateLimitFilter implements GlobalFilter, Ordered, ApplicationListener<RefreshRoutesResultEvent> {
 
 	/**
 	 * After {@link PolicyEnforcementFilter} (the subject is known), before route filters.
@@ -113,6 +116,44 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 	}
 
 	/**
+	 * The route's limits as a request like this one would meet them, read without
+	 * counting (the explain endpoint): each limit with the key it counts by and what
+	 * remains of its window.
+	 * @param route the matched route
+	 * @param exchange the request, with the verified identity (if any) in its attributes
+	 * @return one entry per limit, empty for a route without limits; an error when the
+	 * store cannot answer
+	 */
+	public Mono<List<LimitState>> inspect(Route route, ServerWebExchange exchange) {
+		List<RateLimit> limits = this.policies.policyFor(route).rateLimits();
+		if (limits.isEmpty()) {
+			return Mono.just(List.of());
+		}
+		List<String> keys = new ArrayList<>(limits.size());
+		for (RateLimit limit : limits) {
+			keys.add(key(limit, exchange, route));
+		}
+		return this.store.peek(route.getId(), limits, keys).map((decision) -> {
+			List<LimitState> states = new ArrayList<>();
+			for (int i = 0; i < limits.size(); i++) {
+				states.add(new LimitState(limits.get(i), keys.get(i), decision.states().get(i)));
+			}
+			return List.copyOf(states);
+		});
+	}
+
+	/**
+	 * One limit as a request meets it.
+	 *
+	 * @param limit the limit
+	 * @param key the value it counts by for this request
+	 * @param state what remains and when the window resets
+	 */
+	public record LimitState(RateLimit limit, String key, RateLimitDecision.State state) {
+
+	}
+
+	/**
 	 * What is fixed for a route version: its policy header and its counters, built once,
 	 * not per request.
 	 */
@@ -125,6 +166,19 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 			this.limitedRoutes.put(route.getId(), limited);
 		}
 		return limited;
+	}
+
+	/**
+	 * After Spring Cloud Gateway rebuilt its routes (a routes-file reload): forget what
+	 * was built for routes that are gone.
+	 */
+	@Override
+	public void onApplicationEvent(RefreshRoutesResultEvent event) {
+		if (event.isSuccess() && event.getSource() instanceof RouteLocator routes) {
+			java.util.Set<String> ids = ConcurrentHashMap.newKeySet();
+			routes.getRoutes().map(Route::getId).subscribe(ids::add, (error) -> {
+			}, () -> this.limitedRoutes.keySet().retainAll(ids));
+		}
 	}
 
 	private String key(RateLimit limit, ServerWebExchange exchange, Route route) {
