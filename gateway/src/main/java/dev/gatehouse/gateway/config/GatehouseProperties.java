@@ -47,6 +47,12 @@ import dev.gatehouse.gateway.forwarding.TrustedProxy;
  * @param tokenCache the verified-token cache
  * @param rateLimit rate-limit store and its failure policy
  * @param revocation how the revocations published in Redis are kept current
+ * @param routesFile a YAML file of routes
+ * ({@code spring.cloud.gateway.server.webflux.routes}, shaped like application YAML) that
+ * is watched and reloaded while the gateway runs; unset: only the application
+ * configuration's routes
+ * @param routesFilePollInterval how often the routes file is read for changes (a change
+ * is applied once two reads in a row agree)
  */
 @ConfigurationProperties(GatehouseProperties.PREFIX)
 @Validated
@@ -62,7 +68,8 @@ public record GatehouseProperties(@Valid @DefaultValue List<Issuer> issuers,
 		@NotNull @DurationMin(nanos = 0, inclusive = false,
 				message = POSITIVE) @DefaultValue("10s") Duration requestHeadTimeout,
 		@Valid @DefaultValue TokenCache tokenCache, @Valid @DefaultValue RateLimit rateLimit,
-		@Valid @DefaultValue Revocation revocation){
+		@Valid @DefaultValue Revocation revocation, String routesFile, @NotNull @DurationMin(nanos = 0,
+				inclusive = false, message = POSITIVE) @DefaultValue("2s") Duration routesFilePollInterval){
 
 	/** Prefix of every Gatehouse gateway property. */
 	public static final String PREFIX = "gatehouse.gateway";

@@ -7,15 +7,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.ApplicationListener;
 
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
 
 /**
- * The parsed policy of each route, parsed once per route version.
+ * The parsed policy of each route, parsed once per route version; a route that a refresh
+ * removed is forgotten.
  */
-public final class RoutePolicies {
+public final class RoutePolicies implements ApplicationListener<RefreshRoutesResultEvent> {
 
 	private static final String ROUTES_KEY = "spring.cloud.gateway.server.webflux.routes";
 
@@ -96,6 +100,26 @@ public final class RoutePolicies {
 			this.byRouteId.put(route.getId(), parsed);
 		}
 		return parsed.policy();
+	}
+
+	/**
+	 * After Spring Cloud Gateway rebuilt its routes (a routes-file reload): forget the
+	 * policies of routes that are gone. Routes that stay get a fresh policy on their next
+	 * request (a new {@link Route} instance).
+	 */
+	@Override
+	public void onApplicationEvent(RefreshRoutesResultEvent event) {
+		if (event.isSuccess() && event.getSource() instanceof RouteLocator routes) {
+			Set<String> ids = ConcurrentHashMap.newKeySet();
+			// the cached routes are in memory: this completes before subscribe returns
+			routes.getRoutes().map(Route::getId).subscribe(ids::add, (error) -> {
+			}, () -> this.byRouteId.keySet().retainAll(ids));
+		}
+	}
+
+	/** Ids of the routes whose policy is held (for tests). */
+	Set<String> cachedRouteIds() {
+		return Set.copyOf(this.byRouteId.keySet());
 	}
 
 	private record Parsed(Route route, RoutePolicy policy) {

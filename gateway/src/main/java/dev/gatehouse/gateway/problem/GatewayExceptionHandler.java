@@ -90,7 +90,12 @@ public final class GatewayExceptionHandler implements WebExceptionHandler, Order
 		return this.writer.write(exchange, problem);
 	}
 
-	ErrorResponse toProblem(ServerWebExchange exchange, Throwable ex) {
+	/**
+	 * @param exchange the request
+	 * @param ex why it failed
+	 * @return the answer the client gets (also what the explain endpoint reports)
+	 */
+	public ErrorResponse toProblem(ServerWebExchange exchange, Throwable ex) {
 		if (ex instanceof GatewayRefusal refusal) {
 			return refusal;
 		}

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.ratelimit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,27 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 	@Override
 	public Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys) {
 		return Mono.fromSupplier(() -> decide(routeId, limits, keys));
+	}
+
+	@Override
+	public Mono<RateLimitDecision> peek(String routeId, List<RateLimit> limits, List<String> keys) {
+		return Mono.fromSupplier(() -> {
+			long now = System.nanoTime();
+			boolean allowed = true;
+			List<RateLimitDecision.State> states = new ArrayList<>(limits.size());
+			for (int i = 0; i < limits.size(); i++) {
+				RateLimit limit = limits.get(i);
+				// read only: a key never seen (or evicted) has its whole budget
+				Limiter limiter = this.limiters.asMap().get(routeId + '\n' + limit.name() + '\n' + keys.get(i));
+				boolean current = limiter != null && limiter.definition.equals(limit);
+				long remaining = current ? Math.max(0, limiter.limiter.getMetrics().getAvailablePermissions())
+						: limit.requests();
+				long reset = current ? limiter.secondsToNextPeriod(now) : limit.period().toSeconds();
+				allowed &= remaining > 0;
+				states.add(new RateLimitDecision.State(remaining, reset));
+			}
+			return new RateLimitDecision(allowed, states);
+		});
 	}
 
 	RateLimitDecision decide(String routeId, List<RateLimit> limits, List<String> keys) {

@@ -19,9 +19,12 @@ import dev.gatehouse.gateway.forwarding.ForwardingAttributes;
 import dev.gatehouse.gateway.security.TokenClaims;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.ApplicationListener;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -37,7 +40,7 @@ import org.springframework.web.server.ServerWebExchange;
  * response of a limited route carries {@code RateLimit-Policy} and {@code RateLimit},
  * errors included, and name only the limits that applied.
  */
-public final class RateLimitFilter implements GlobalFilter, Ordered {
+public final class RateLimitFilter implements GlobalFilter, Ordered, ApplicationListener<RefreshRoutesResultEvent> {
 
 	/**
 	 * After the policy filter ({@code HIGHEST_PRECEDENCE + 100}: the token is verified),
@@ -120,6 +123,53 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 	}
 
 	/**
+	 * The route's limits as a request like this one would meet them, read without
+	 * counting (the explain endpoint): each limit with the key it counts by and what
+	 * remains of its window.
+	 * @param route the matched route
+	 * @param exchange the request, with the verified identity (if any) in its attributes
+	 * @return one entry per limit, empty for a route without limits; an error when the
+	 * store cannot answer
+	 */
+	public Mono<List<LimitState>> inspect(Route route, ServerWebExchange exchange) {
+		LimitedRoute limited = limitedRoute(route);
+		if (limited == null) {
+			return Mono.just(List.of());
+		}
+		VerifiedToken identity = exchange.getAttribute(ForwardingAttributes.IDENTITY);
+		RouteLimits.Selection selection = limited.limits()
+			.select((identity != null) ? identity.claims() : TokenClaims.NONE,
+					exchange.getAttribute(ServerWebExchangeUtils.URI_TEMPLATE_VARIABLES_ATTRIBUTE));
+		List<RateLimit> limits = selection.limits();
+		if (limits.isEmpty()) {
+			return Mono.just(List.of());
+		}
+		List<String> keys = new ArrayList<>(limits.size());
+		for (LimitKeyResolver resolver : selection.resolvers()) {
+			keys.add(resolver.key(exchange));
+		}
+		return this.store.peek(route.getId(), limits, keys).map((decision) -> {
+			List<LimitState> states = new ArrayList<>();
+			for (int i = 0; i < limits.size(); i++) {
+				states.add(new LimitState(limits.get(i), keys.get(i), decision.states().get(i)));
+			}
+			return List.copyOf(states);
+		});
+
+	}
+
+	/**
+	 * One limit as a request meets it.
+	 *
+	 * @param limit the limit
+	 * @param key the value it counts by for this request
+	 * @param state what remains and when the window resets
+	 */
+	public record LimitState(RateLimit limit, String key, RateLimitDecision.State state) {
+
+	}
+
+	/**
 	 * What is fixed for a route version: its parsed limits and its counters, built once,
 	 * not per request; {@code null} for a route without limits. Spring Cloud Gateway
 	 * builds new Route objects on every refresh, so the instance marks the version.
@@ -141,6 +191,19 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 				counter(route, "store_failure_denied"));
 		this.limitedRoutes.put(route.getId(), limited);
 		return limited.limits().isEmpty() ? null : limited;
+	}
+
+	/**
+	 * After Spring Cloud Gateway rebuilt its routes (a routes-file reload): forget what
+	 * was built for routes that are gone.
+	 */
+	@Override
+	public void onApplicationEvent(RefreshRoutesResultEvent event) {
+		if (event.isSuccess() && event.getSource() instanceof RouteLocator routes) {
+			java.util.Set<String> ids = ConcurrentHashMap.newKeySet();
+			routes.getRoutes().map(Route::getId).subscribe(ids::add, (error) -> {
+			}, () -> this.limitedRoutes.keySet().retainAll(ids));
+		}
 	}
 
 	private Outcome storeFailure(Route route, LimitedRoute limited, Throwable ex) {

@@ -20,4 +20,14 @@ public interface RateLimiterStore {
 	 */
 	Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys);
 
+	/**
+	 * Read the counters without counting anything (the explain endpoint).
+	 * @param routeId the route
+	 * @param limits the route's limits
+	 * @param keys per limit, the value it counts by
+	 * @return per limit what remains and when its window resets; {@code allowed}: whether
+	 * a request now would be admitted
+	 */
+	Mono<RateLimitDecision> peek(String routeId, List<RateLimit> limits, List<String> keys);
+
 }

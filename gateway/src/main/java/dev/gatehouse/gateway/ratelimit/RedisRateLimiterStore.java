@@ -90,6 +90,42 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 			.map(RedisRateLimiterStore::decision);
 	}
 
+	@Override
+	public Mono<RateLimitDecision> peek(String routeId, List<RateLimit> limits, List<String> keys) {
+		ReactiveRedisConnection connection = this.readiness.connection();
+		if (connection == null) {
+			return Mono.error(new IllegalStateException("Redis not connected yet"));
+		}
+		// GET and PTTL per counter: read only, nothing is counted or created
+		return reactor.core.publisher.Flux.range(0, limits.size()).concatMap((i) -> {
+			ByteBuffer key = bytes(key(routeId, limits.get(i).name(), keys.get(i)));
+			return Mono
+				.zip(connection.stringCommands()
+					.get(key.duplicate())
+					.map(RedisRateLimiterStore::number)
+					.defaultIfEmpty(0L), connection.keyCommands().pTtl(key.duplicate()).defaultIfEmpty(-2L))
+				.map((counter) -> {
+					RateLimit limit = limits.get(i);
+					long ttl = counter.getT2();
+					long remaining = Math.max(0, limit.requests() - ((ttl > 0) ? counter.getT1() : 0));
+					long reset = (ttl > 0) ? (ttl + 999) / 1000 : limit.period().toSeconds();
+					return new RateLimitDecision.State(remaining, reset);
+				});
+		})
+			.collectList()
+			.timeout(this.timeout)
+			.map((states) -> new RateLimitDecision(states.stream().allMatch((state) -> state.remaining() > 0), states));
+	}
+
+	private static long number(ByteBuffer value) {
+		try {
+			return Long.parseLong(StandardCharsets.UTF_8.decode(value).toString());
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
 	private static ByteBuffer bytes(String value) {
 		return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
 	}

@@ -34,4 +34,10 @@ final class ObservedRateLimiterStore implements RateLimiterStore {
 				() -> this.delegate.consume(routeId, limits, keys));
 	}
 
+	/** Explain's read of the counters: not a decision, not observed. */
+	@Override
+	public Mono<RateLimitDecision> peek(String routeId, List<RateLimit> limits, List<String> keys) {
+		return this.delegate.peek(routeId, limits, keys);
+	}
+
 }

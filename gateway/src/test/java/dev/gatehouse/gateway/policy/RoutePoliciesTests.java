@@ -6,7 +6,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import reactor.core.publisher.Flux;
+
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +32,24 @@ class RoutePoliciesTests {
 		RoutePolicy refreshed = this.policies.policyFor(route("items", Map.of("auth", "public")));
 		assertThat(refreshed.publicAccess()).isTrue();
 		assertThat(refreshed.roles()).isEmpty();
+	}
+
+	@Test
+	void aRouteRemovedByARefreshIsForgotten() {
+		this.policies.policyFor(route("gone", Map.of("roles", List.of("user"))));
+		Route kept = route("kept", Map.of());
+		this.policies.policyFor(kept);
+		RouteLocator afterReload = () -> Flux.just(kept);
+		this.policies.onApplicationEvent(new RefreshRoutesResultEvent(afterReload));
+		assertThat(this.policies.cachedRouteIds()).containsExactly("kept");
+	}
+
+	@Test
+	void aFailedRefreshForgetsNothing() {
+		this.policies.policyFor(route("items", Map.of()));
+		RouteLocator empty = Flux::empty;
+		this.policies.onApplicationEvent(new RefreshRoutesResultEvent(empty, new IllegalStateException("bad route")));
+		assertThat(this.policies.cachedRouteIds()).containsExactly("items");
 	}
 
 	private static Route route(String id, Map<String, Object> metadata) {
