@@ -40,6 +40,16 @@ final class JwksKeySource implements IssuerKeySource {
 
 	private static final Logger log = LoggerFactory.getLogger(JwksKeySource.class);
 
+	static {
+		// jjwt initialises its JWK and curve classes on first use, and that seeds a
+		// SecureRandom (a blocking read of /dev/urandom). Done here, when the key source
+		// is
+		// created at start-up, never on the event loop that parses the first JWKS: a
+		// class
+		// whose initialiser fails there stays unusable for the life of the JVM.
+		Jwks.builder();
+	}
+
 	private final String issuer;
 
 	private final URI jwksUri;
