@@ -141,13 +141,21 @@ public final class ValidateCommand {
 			List<String> problems = new ArrayList<>();
 			validation.getValidationErrors().forEach((error) -> {
 				String name = (error instanceof FieldError field)
-						? validation.getValidationErrors().getName() + "." + field.getField()
+						? validation.getValidationErrors().getName() + "." + kebabCase(field.getField())
 						: validation.getValidationErrors().getName().toString();
 				problems.add(name + ": " + error.getDefaultMessage());
 			});
 			return problems;
 		}
 		return List.of(describe(ex));
+	}
+
+	/**
+	 * {@code rateLimit.onStoreFailure} as an operator writes it:
+	 * {@code rate-limit.on-store-failure}.
+	 */
+	private static String kebabCase(String field) {
+		return field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
 	}
 
 	private static String describe(Throwable ex) {
