@@ -191,7 +191,7 @@ final class ExplainHandler {
 					ServerWebExchangeUtils.getUriTemplateVariables(probe));
 			for (RoutePolicy.RuleResult result : evaluation.rules()) {
 				if (!result.rule().startsWith("issuer is one of")) {
-					rule(explanation, probe, result.rule(), result.reason(), result.rule());
+					rule(explanation, probe, ruleName(result.rule()), result.reason(), result.rule());
 				}
 			}
 			return Optional.of(verified);
@@ -200,6 +200,17 @@ final class ExplainHandler {
 			explanation.skip("issuers", "revocation", "roles", "scopes");
 			return Mono.just(Optional.empty());
 		});
+	}
+
+	/** The stable name a rule is listed under (its description is the pass text). */
+	private static String ruleName(String description) {
+		if (description.startsWith("one of the roles")) {
+			return "roles";
+		}
+		if (description.startsWith("all of the scopes")) {
+			return "scopes";
+		}
+		return description.contains(" carries claim ") ? "headers" : "claims";
 	}
 
 	private void rule(Explanation explanation, ServerWebExchange probe, String rule, String refusal, String passed) {
