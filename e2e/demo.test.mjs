@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { proofInPage } from './dpop.mjs';
 
 const BASE = process.env.GATEHOUSE_URL ?? 'http://localhost:8080';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -35,18 +36,20 @@ async function openPage() {
   const context = await browser.newContext();
   const page = await context.newPage();
   const record = { grants: [], apiStatuses: [], accessTokens: [], pageErrors: [] };
-  page.on('request', (request) => {
-    if (request.url() === BASE + '/auth/token' && request.method() === 'POST') {
-      record.grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type'));
-    }
-  });
   page.on('response', async (response) => {
     const path = new URL(response.url()).pathname;
     if (path.startsWith('/api/') || path.startsWith('/admin/')) {
       record.apiStatuses.push(`${response.status()} ${path}`);
     }
-    if (path === '/auth/token' && response.status() === 200) {
-      record.accessTokens.push((await response.json()).access_token);
+    if (path === '/auth/token' && response.request().method() === 'POST') {
+      const body = await response.json().catch(() => ({}));
+      // a request the auth-service only answered with a DPoP nonce is sent again: one grant
+      if (body.error !== 'use_dpop_nonce') {
+        record.grants.push(new URLSearchParams(response.request().postData() ?? '').get('grant_type'));
+      }
+      if (response.status() === 200) {
+        record.accessTokens.push(body.access_token);
+      }
     }
   });
   page.on('pageerror', (error) => record.pageErrors.push(String(error)));
@@ -167,22 +170,29 @@ test('after logout the next API call is refused and the login form shows', { tim
     assert.equal(await page.textContent('#login-message'), 'Logged out.');
     await shot(page, '05-logged-out');
 
-    // the page's refresh cookie is gone and its login family revoked: no silent way back in
-    const refreshStatus = await page.evaluate(() => fetch('/auth/token', {
+    // the page's refresh cookie is gone and its login family revoked: no silent way back in, not even with a proof
+    // of the page's own key (its tokens are DPoP-bound to it)
+    const tokenUrl = BASE + '/auth/token';
+    const refreshProof = await proofInPage(page, { htm: 'POST', htu: tokenUrl });
+    const refreshStatus = await page.evaluate((proof) => fetch('/auth/token', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Token-Delivery': 'cookie' },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Token-Delivery': 'cookie', DPoP: proof },
       body: 'grant_type=refresh_token',
-    }).then((response) => response.status));
+    }).then((response) => response.status), refreshProof);
     assert.equal(refreshStatus, 400);
 
-    // the old access token: refused by the auth-service at once
-    const me = await fetch(BASE + '/auth/users/me', { headers: { Authorization: 'Bearer ' + oldToken } });
+    // the old access token, with a fresh proof of the page's key each time (so a refusal is the revocation's,
+    // not the key's): refused by the auth-service at once
+    const withPageKey = async (method, url) => ({ Authorization: 'DPoP ' + oldToken,
+      DPoP: await proofInPage(page, { htm: method, htu: url, accessToken: oldToken }) });
+    const me = await fetch(BASE + '/auth/users/me', { headers: await withPageKey('GET', BASE + '/auth/users/me') });
     assert.equal(me.status, 401);
 
     // and by the gateway within a second (its revocation denylist)
     let status;
     for (let attempt = 0; attempt < 8; attempt++) {
-      status = (await fetch(BASE + '/api/items', { headers: { Authorization: 'Bearer ' + oldToken } })).status;
+      const url = BASE + '/api/items';
+      status = (await fetch(url, { headers: await withPageKey('GET', url) })).status;
       if (status === 401) {
         break;
       }

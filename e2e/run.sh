@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Real-browser test of the demo page: starts the demo stack (a 5 s access-token TTL, a throw-away data
-# directory), runs `node --test e2e/` against it with Playwright driving Debian's Chromium, stops the stack
-# whatever happens and exits with the test status. Screenshots and service logs: e2e/artifacts/.
+# End-to-end tests of the demo: starts the demo stack (a 5 s access-token TTL, a throw-away data directory), runs
+# `node --test e2e/` against it (the demo page in Debian's Chromium driven by Playwright, with and without DPoP;
+# DPoP interop with the npm client oauth4webapi), stops the stack whatever happens and exits with the test status.
+# Screenshots and service logs: e2e/artifacts/.
 # Needs: JDK 17+, Node.js 20+, npm; installs Debian's chromium with apt-get when /usr/bin/chromium is missing.
 # Set E2E_REQUIRE_GATEWAY_REVOCATION=false to only report (not fail on) a revoked token the gateway still accepts.
 set -euo pipefail
