@@ -127,7 +127,8 @@ public final class DpopProofValidator {
 			throw DpopException.invalidProof("The DPoP proof is for another HTTP method");
 		}
 		String htu = HtuNormalizer.normalize(string(claims, "htu"));
-		List<String> accepted = this.publicTokenUrls.isEmpty() ? List.of(HtuNormalizer.normalize(requestUrl))
+		String arrivedAt = (requestUrl != null) ? HtuNormalizer.normalize(requestUrl) : null;
+		List<String> accepted = this.publicTokenUrls.isEmpty() ? ((arrivedAt != null) ? List.of(arrivedAt) : List.of())
 				: this.publicTokenUrls;
 		if (htu == null || !accepted.contains(htu)) {
 			throw DpopException.invalidProof("The DPoP proof is for another URL");

@@ -10,6 +10,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.gatehouse.auth.AuthProperties.Client;
 import dev.gatehouse.auth.dpop.DpopException;
@@ -33,6 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "token")
 class TokenController {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenController.class);
 
 	static final String PATH = "/token";
 
@@ -61,7 +65,8 @@ class TokenController {
 	}
 
 	@PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Token endpoint: password, refresh_token and client_credentials grants (form-encoded)")
+	@Operation(summary = "Token endpoint: password, refresh_token and client_credentials grants (form-encoded);"
+			+ " with a DPoP proof header (RFC 9449) the tokens are bound to its key")
 	ResponseEntity<TokenResponse> token(HttpServletRequest request) {
 		Map<String, String> form = form(request);
 		String grantType = form.get("grant_type");
@@ -139,6 +144,7 @@ class TokenController {
 				.jkt();
 		}
 		catch (DpopException ex) {
+			logger.debug("DPoP proof refused: {}", ex.getMessage());
 			throw OAuthException.dpop(ex);
 		}
 		catch (IllegalArgumentException ex) {

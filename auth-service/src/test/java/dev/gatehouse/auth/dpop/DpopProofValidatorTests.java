@@ -200,6 +200,27 @@ class DpopProofValidatorTests {
 	}
 
 	@Test
+	void validateWhenTheRsaKeyIsShorterThan2048BitsThenRefuses() throws Exception {
+		java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+		generator.initialize(1024);
+		KeyPair weak = generator.generateKeyPair();
+		String header = "{\"typ\":\"dpop+jwt\",\"alg\":\"RS256\",\"jwk\":" + Jwks.json(DpopProofs.jwk(weak)) + "}";
+		String proof = DpopProofs.compact(header, DpopProofs.claims(URL, now()), weak.getPrivate(), "SHA256withRSA");
+		assertRefused(() -> validate(proof), "cannot be verified");
+	}
+
+	@Test
+	void validateWhenTheEcCurveIsNotTheAlgsThenRefuses() throws Exception {
+		java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+		generator.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+		KeyPair p384 = generator.generateKeyPair();
+		String header = "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":" + Jwks.json(DpopProofs.jwk(p384)) + "}";
+		String proof = DpopProofs.compact(header, DpopProofs.claims(URL, now()), p384.getPrivate(),
+				"SHA256withECDSAinP1363Format");
+		assertRefused(() -> validate(proof), "cannot be verified");
+	}
+
+	@Test
 	void validateWhenTypIsNotDpopJwtThenRefuses() {
 		String proof = Jwts.builder()
 			.header()
