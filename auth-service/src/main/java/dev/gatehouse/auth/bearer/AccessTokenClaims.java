@@ -21,6 +21,15 @@ public final class AccessTokenClaims {
 	 */
 	public static final String SESSION = "sid";
 
+	/**
+	 * RFC 7800 confirmation: present when the token is bound to a DPoP key (RFC 9449
+	 * §6.1).
+	 */
+	public static final String CONFIRMATION = "cnf";
+
+	/** The member of {@value #CONFIRMATION} holding the key's RFC 7638 thumbprint. */
+	public static final String JWK_THUMBPRINT = "jkt";
+
 	private AccessTokenClaims() {
 	}
 

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.jsonwebtoken.Jwts;
@@ -39,9 +40,11 @@ final class AccessTokenIssuer {
 	 * @param notBefore the user's "not before" instant, if any: a token is never dated
 	 * before it, so a login right after a revocation in the same second is not mistaken
 	 * for a revoked one
+	 * @param jkt the thumbprint of the DPoP key the token is bound to ({@code cnf.jkt}),
+	 * or {@code null} for a bearer token
 	 */
 	public IssuedAccessToken issue(String subject, String clientId, Collection<String> scopes, Collection<String> roles,
-			String sessionId, Instant notBefore) {
+			String sessionId, Instant notBefore, String jkt) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		if (notBefore != null && notBefore.isAfter(now)) {
 			now = notBefore;
@@ -67,6 +70,9 @@ final class AccessTokenIssuer {
 			.claim(AccessTokenClaims.ROLES, List.copyOf(roles));
 		if (sessionId != null) {
 			builder.claim(AccessTokenClaims.SESSION, sessionId);
+		}
+		if (jkt != null) {
+			builder.claim(AccessTokenClaims.CONFIRMATION, Map.of(AccessTokenClaims.JWK_THUMBPRINT, jkt));
 		}
 		String token = builder.signWith(key.privateKey(), key.algorithm()).compact();
 		return new IssuedAccessToken(token, jti, expiresAt);

@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.gatehouse.auth.AuthProperties;
+import dev.gatehouse.auth.dpop.DpopProperties;
 import dev.gatehouse.auth.keys.SigningKeys;
 
 import org.springframework.http.CacheControl;
@@ -26,7 +27,7 @@ class MetadataController {
 
 	private final Map<String, Object> metadata;
 
-	MetadataController(AuthProperties properties, SigningKeys keys) {
+	MetadataController(AuthProperties properties, SigningKeys keys, DpopProperties dpop) {
 		String issuer = properties.issuer().replaceAll("/+$", "");
 		Map<String, Object> document = new LinkedHashMap<>();
 		document.put("issuer", properties.issuer());
@@ -42,6 +43,9 @@ class MetadataController {
 		document.put("scopes_supported", List.copyOf(scopes));
 		document.put("gatehouse_access_token_signing_alg_values_supported",
 				keys.all().stream().map((key) -> key.algorithm().getId()).distinct().toList());
+		if (dpop.enabled()) {
+			document.put("dpop_signing_alg_values_supported", List.copyOf(dpop.signingAlgorithms()));
+		}
 		this.metadata = Collections.unmodifiableMap(document);
 	}
 

@@ -1,5 +1,7 @@
 package dev.gatehouse.auth.token;
 
+import dev.gatehouse.auth.dpop.DpopException;
+import dev.gatehouse.auth.dpop.DpopProofValidator;
 import dev.gatehouse.auth.user.PasswordHasher;
 
 import org.springframework.http.HttpHeaders;
@@ -26,6 +28,14 @@ class OAuthException extends RuntimeException {
 	/** RFC 6749 §4.1.2.1's code for a server too busy to answer (503). */
 	public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
 
+	/** RFC 9449 §5: the DPoP proof is invalid. */
+	public static final String INVALID_DPOP_PROOF = DpopException.INVALID_DPOP_PROOF;
+
+	/**
+	 * RFC 9449 §8: the DPoP proof must carry the nonce of the {@code DPoP-Nonce} header.
+	 */
+	public static final String USE_DPOP_NONCE = DpopException.USE_DPOP_NONCE;
+
 	private final HttpStatus status;
 
 	private final String error;
@@ -47,6 +57,18 @@ class OAuthException extends RuntimeException {
 		HttpHeaders headers = new HttpHeaders();
 		headers.set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
 		return new OAuthException(HttpStatus.UNAUTHORIZED, INVALID_CLIENT, description, headers);
+	}
+
+	/**
+	 * A refused DPoP proof: 400 {@code invalid_dpop_proof}, or {@code use_dpop_nonce}
+	 * with the nonce in {@code DPoP-Nonce}.
+	 */
+	public static OAuthException dpop(DpopException ex) {
+		HttpHeaders headers = new HttpHeaders();
+		if (ex.nonce() != null) {
+			headers.set(DpopProofValidator.NONCE_HEADER, ex.nonce());
+		}
+		return new OAuthException(HttpStatus.BAD_REQUEST, ex.error(), ex.getMessage(), headers);
 	}
 
 	/** Password hashing is saturated: 503 with {@code Retry-After}. */

@@ -26,12 +26,16 @@ class RefreshTokenStore {
 		this.clock = clock;
 	}
 
-	/** Starts a login: a new family and its first token. */
-	Issued startFamily(String username, String clientId, String scope) {
+	/**
+	 * Starts a login: a new family and its first token.
+	 * @param dpopJkt the thumbprint of the DPoP key the family is bound to, or
+	 * {@code null}
+	 */
+	Issued startFamily(String username, String clientId, String scope, String dpopJkt) {
 		String familyId = UUID.randomUUID().toString();
-		this.jdbc
-			.sql("insert into refresh_families (id, username, client_id, scope, created_at) values (?, ?, ?, ?, ?)")
-			.params(familyId, username, clientId, scope, this.clock.millis())
+		this.jdbc.sql(
+				"insert into refresh_families (id, username, client_id, scope, created_at, dpop_jkt) values (?, ?, ?, ?, ?, ?)")
+			.params(familyId, username, clientId, scope, this.clock.millis(), dpopJkt)
 			.update();
 		return insertToken(familyId, null);
 	}
@@ -39,7 +43,7 @@ class RefreshTokenStore {
 	Optional<StoredToken> find(String token) {
 		return this.jdbc
 			.sql("""
-					select t.token_hash, t.family_id, t.expires_at, t.spent_at, t.successor, f.username, f.client_id, f.scope, f.revoked_at
+					select t.token_hash, t.family_id, t.expires_at, t.spent_at, t.successor, f.username, f.client_id, f.scope, f.revoked_at, f.dpop_jkt
 					from refresh_tokens t join refresh_families f on f.id = t.family_id
 					where t.token_hash = ?""")
 			.param(RefreshTokens.hash(token))
@@ -51,7 +55,7 @@ class RefreshTokenStore {
 				return new StoredToken(rs.getString("family_id"), rs.getString("username"), rs.getString("client_id"),
 						rs.getString("scope"), Instant.ofEpochMilli(rs.getLong("expires_at")),
 						spentNull ? null : Instant.ofEpochMilli(spent), rs.getString("successor"),
-						!revokedNull && revoked > 0);
+						!revokedNull && revoked > 0, rs.getString("dpop_jkt"));
 			})
 			.optional();
 	}
@@ -74,6 +78,16 @@ class RefreshTokenStore {
 		return Optional.of(insertToken(familyId, successor, RefreshTokens.hash(token)));
 	}
 
+	/**
+	 * Binds a family to a DPoP key unless it is bound already (RFC 9449 §5: a refresh
+	 * token issued to a public client that presents a proof is bound to the proof's key).
+	 */
+	void bindFamily(String familyId, String dpopJkt) {
+		this.jdbc.sql("update refresh_families set dpop_jkt = ? where id = ? and dpop_jkt is null")
+			.params(dpopJkt, familyId)
+			.update();
+	}
+
 	private Issued insertToken(String familyId, String parentHash) {
 		return insertToken(familyId, RefreshTokens.generate(), parentHash);
 	}
@@ -88,9 +102,12 @@ class RefreshTokenStore {
 		return new Issued(token, familyId, expiresAt);
 	}
 
-	/** A refresh token as stored, found by its hash. */
+	/**
+	 * A refresh token as stored, found by its hash; {@code dpopJkt} is the thumbprint of
+	 * the DPoP key its family is bound to, or {@code null}.
+	 */
 	record StoredToken(String familyId, String username, String clientId, String scope, Instant expiresAt,
-			Instant spentAt, String sealedSuccessor, boolean familyRevoked) {
+			Instant spentAt, String sealedSuccessor, boolean familyRevoked, String dpopJkt) {
 	}
 
 	/** A refresh token just issued; {@link #toString()} never shows it. */

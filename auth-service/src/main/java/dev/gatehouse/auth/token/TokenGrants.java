@@ -27,7 +27,15 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The three grants of the token endpoint. */
+/**
+ * The three grants of the token endpoint. Each takes the thumbprint of the request's
+ * verified DPoP proof key ({@code jkt}, {@code null} without a proof): access tokens are
+ * then bound to it, and so are the refresh-token families of public clients (RFC 9449
+ * §5). A refresh of a bound family needs a proof signed with its key; without one, or
+ * with another key, it is refused and the family is left as it is: the refresh token is
+ * useless without the key, and revoking the family would let whoever holds a stolen copy
+ * log its owner out.
+ */
 @Service
 class TokenGrants {
 
@@ -59,6 +67,8 @@ class TokenGrants {
 
 	private final Counter reuseDetected;
 
+	private final Counter dpopBindingRefused;
+
 	TokenGrants(UserService users, RefreshTokenStore refreshTokens, AccessTokenIssuer issuer,
 			RevocationService revocations, @Qualifier(LoginThrottleConfiguration.LOGIN) LoginThrottle throttle,
 			TransactionTemplate transaction, AuthProperties properties, Clock clock, MeterRegistry meters) {
@@ -73,9 +83,13 @@ class TokenGrants {
 		this.reuseDetected = Counter.builder("gatehouse.refresh.reuse")
 			.description("Spent refresh tokens presented again after the grace window (families revoked)")
 			.register(meters);
+		this.dpopBindingRefused = Counter.builder("gatehouse.refresh.dpop.refused")
+			.description("Refreshes of DPoP-bound sessions without a proof of their key (refused, sessions untouched)")
+			.register(meters);
 	}
 
-	TokenResponse password(Client client, String username, String password, String scope, String clientAddress) {
+	TokenResponse password(Client client, String username, String password, String scope, String clientAddress,
+			String jkt) {
 		requireGrant(client, PASSWORD);
 		Set<String> scopes = requestedScopes(scope, client.scopes());
 		UserService.Authentication authentication;
@@ -103,32 +117,43 @@ class TokenGrants {
 			if (user.disabled()) {
 				throw OAuthException.badRequest(OAuthException.INVALID_GRANT, "Inactive user");
 			}
-			Issued refresh = this.refreshTokens.startFamily(user.username(), client.clientId(), scopeValue);
+			Issued refresh = this.refreshTokens.startFamily(user.username(), client.clientId(), scopeValue,
+					client.isPublic() ? jkt : null);
 			IssuedAccessToken access = this.issuer.issue(user.username(), client.clientId(), scopes, user.roles(),
-					refresh.familyId(), user.tokensNotBefore());
-			logger.info("Login of {} via {}: sid={} jti={}", user.username(), client.clientId(), refresh.familyId(),
-					access.jti());
-			return response(access, refresh, scopeValue);
+					refresh.familyId(), user.tokensNotBefore(), jkt);
+			logger.info("Login of {} via {}: sid={} jti={} dpop={}", user.username(), client.clientId(),
+					refresh.familyId(), access.jti(), jkt != null);
+			return response(access, refresh, scopeValue, jkt);
 		});
 	}
 
-	TokenResponse refresh(Client client, String token, String scope) {
+	TokenResponse refresh(Client client, String token, String scope, String jkt) {
 		requireGrant(client, REFRESH_TOKEN);
 		if (!RefreshTokens.isWellFormed(token)) {
 			throw invalidRefreshToken();
 		}
-		Outcome outcome = this.transaction.execute((status) -> rotate(client, token, scope));
+		Outcome outcome = this.transaction.execute((status) -> rotate(client, token, scope, jkt));
 		if (outcome.error() != null) {
 			throw outcome.error();
 		}
 		return outcome.response();
 	}
 
-	private Outcome rotate(Client client, String token, String scope) {
+	private Outcome rotate(Client client, String token, String scope, String jkt) {
 		StoredToken stored = this.refreshTokens.find(token).orElseThrow(TokenGrants::invalidRefreshToken);
 		if (!stored.clientId().equals(client.clientId())) {
 			throw OAuthException.badRequest(OAuthException.INVALID_GRANT,
 					"The refresh token was issued to another client");
+		}
+		// before anything else, reuse detection included: without the key, a stolen
+		// bound token changes nothing
+		if (stored.dpopJkt() != null && !stored.dpopJkt().equals(jkt)) {
+			this.dpopBindingRefused.increment();
+			logger.warn("Refresh of DPoP-bound session sid={} {}: refused, session untouched", stored.familyId(),
+					(jkt != null) ? "with a proof of another key" : "without a proof");
+			throw OAuthException.badRequest(OAuthException.INVALID_DPOP_PROOF,
+					(jkt != null) ? "The DPoP proof is not signed with the key the refresh token is bound to"
+							: "The refresh token is bound to a DPoP key: send a DPoP proof signed with it");
 		}
 		Instant now = this.clock.instant();
 		if (stored.familyRevoked() || !stored.expiresAt().isAfter(now)) {
@@ -161,34 +186,38 @@ class TokenGrants {
 			next = new Issued(successor, stored.familyId(),
 					this.refreshTokens.find(successor).map(StoredToken::expiresAt).orElse(now));
 		}
+		if (jkt != null && stored.dpopJkt() == null && client.isPublic()) {
+			this.refreshTokens.bindFamily(stored.familyId(), jkt);
+		}
 		IssuedAccessToken access = this.issuer.issue(user.username(), client.clientId(), scopes, user.roles(),
-				stored.familyId(), user.tokensNotBefore());
-		logger.debug("Refreshed session sid={}: jti={}", stored.familyId(), access.jti());
-		return new Outcome(response(access, next, String.join(" ", scopes)), null);
+				stored.familyId(), user.tokensNotBefore(), jkt);
+		logger.debug("Refreshed session sid={}: jti={} dpop={}", stored.familyId(), access.jti(), jkt != null);
+		return new Outcome(response(access, next, String.join(" ", scopes), jkt), null);
 	}
 
 	private boolean withinGrace(StoredToken stored, Instant now) {
 		return !stored.spentAt().plus(this.properties.refreshReuseGrace()).isBefore(now);
 	}
 
-	TokenResponse clientCredentials(Client client, String scope) {
+	TokenResponse clientCredentials(Client client, String scope, String jkt) {
 		if (client.isPublic()) {
 			throw OAuthException.invalidClient("client_credentials needs client authentication");
 		}
 		requireGrant(client, CLIENT_CREDENTIALS);
 		Set<String> scopes = requestedScopes(scope, client.scopes());
 		IssuedAccessToken access = this.issuer.issue(client.clientId(), client.clientId(), scopes, List.of(), null,
-				null);
-		logger.info("Client credentials for {}: jti={}", client.clientId(), access.jti());
-		return response(access, null, String.join(" ", scopes));
+				null, jkt);
+		logger.info("Client credentials for {}: jti={} dpop={}", client.clientId(), access.jti(), jkt != null);
+		return response(access, null, String.join(" ", scopes), jkt);
 	}
 
-	private TokenResponse response(IssuedAccessToken access, Issued refresh, String scope) {
+	private TokenResponse response(IssuedAccessToken access, Issued refresh, String scope, String jkt) {
 		long expiresIn = Duration
 			.between(this.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), access.expiresAt())
 			.toSeconds();
-		return new TokenResponse(access.value(), "Bearer", Math.max(expiresIn, 0),
-				(refresh != null) ? refresh.value() : null, scope, (refresh != null) ? refresh.expiresAt() : null);
+		return new TokenResponse(access.value(), (jkt != null) ? TokenResponse.DPOP : TokenResponse.BEARER,
+				Math.max(expiresIn, 0), (refresh != null) ? refresh.value() : null, scope,
+				(refresh != null) ? refresh.expiresAt() : null);
 	}
 
 	private static void requireGrant(Client client, String grantType) {

@@ -6,11 +6,18 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** RFC 6749 §5.1 access token response. */
+/**
+ * RFC 6749 §5.1 access token response; {@code token_type} is {@value #DPOP} for a token
+ * bound to a DPoP key (RFC 9449 §5), else {@value #BEARER}.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record TokenResponse(@JsonProperty("access_token") String accessToken, @JsonProperty("token_type") String tokenType,
 		@JsonProperty("expires_in") long expiresIn, @JsonProperty("refresh_token") String refreshToken,
 		@JsonProperty("scope") String scope, @JsonIgnore Instant refreshTokenExpiresAt) {
+
+	static final String BEARER = "Bearer";
+
+	static final String DPOP = "DPoP";
 
 	/**
 	 * The same response with the refresh token taken out of the body (browser mode puts

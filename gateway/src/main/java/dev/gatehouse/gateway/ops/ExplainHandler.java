@@ -279,6 +279,7 @@ final class ExplainHandler {
 		body.put("scopes", policy.scopes());
 		body.put("issuers", policy.issuers().stream().sorted().toList());
 		body.put("forwardToken", policy.forwardToken());
+		body.put("senderConstrained", policy.senderConstrained());
 		body.put("rateLimits", policy.rateLimits().stream().map(ExplainHandler::limit).toList());
 		return body;
 	}

@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.security.BearerTokenExtractor;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
+import dev.gatehouse.gateway.security.dpop.DpopEnforcement;
 
 /**
  * Route policy: every route's {@code metadata} parsed (and validated at start-up) and the
@@ -32,11 +33,11 @@ public class PolicyConfiguration {
 
 	@Bean
 	PolicyEnforcementFilter policyEnforcementFilter(RoutePolicies policies, TokenVerifier verifier,
-			ObjectProvider<TokenRevocationCheck> revocation, MeterRegistry meters) {
+			ObjectProvider<TokenRevocationCheck> revocation, MeterRegistry meters, DpopEnforcement dpop) {
 		// RevocationConfiguration supplies the check (and warns when Redis is absent);
 		// none at all: nothing is revoked
 		return new PolicyEnforcementFilter(policies, new BearerTokenExtractor(), verifier,
-				revocation.getIfAvailable(() -> TokenRevocationCheck.NONE), meters);
+				revocation.getIfAvailable(() -> TokenRevocationCheck.NONE), meters, dpop);
 	}
 
 }

@@ -24,6 +24,7 @@ import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
 import dev.gatehouse.gateway.security.VerifiedToken;
 import dev.gatehouse.gateway.security.WebSocketProtocolToken;
+import dev.gatehouse.gateway.security.dpop.DpopEnforcement;
 
 /**
  * Enforces the matched route's policy before any route filter or the backend call: public
@@ -53,13 +54,22 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 
 	private final MeterRegistry meters;
 
+	private final DpopEnforcement dpop;
+
 	public PolicyEnforcementFilter(RoutePolicies policies, BearerTokenExtractor extractor, TokenVerifier verifier,
-			TokenRevocationCheck revocation, MeterRegistry meters) {
+			TokenRevocationCheck revocation, MeterRegistry meters, DpopEnforcement dpop) {
 		this.policies = policies;
 		this.extractor = extractor;
 		this.verifier = verifier;
 		this.revocation = revocation;
 		this.meters = meters;
+		this.dpop = dpop;
+	}
+
+	/** Without DPoP: bound tokens and sender-constrained routes are refused. */
+	public PolicyEnforcementFilter(RoutePolicies policies, BearerTokenExtractor extractor, TokenVerifier verifier,
+			TokenRevocationCheck revocation, MeterRegistry meters) {
+		this(policies, extractor, verifier, revocation, meters, DpopEnforcement.disabled());
 	}
 
 	@Override
@@ -88,32 +98,49 @@ public final class PolicyEnforcementFilter implements GlobalFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		String token = this.extractor.extract(request);
+		// DPoP (RFC 9449) is looked for only when there is no bearer token
+		String dpopToken = (token == null) ? this.dpop.extractToken(request) : null;
+		if (dpopToken != null) {
+			token = dpopToken;
+		}
 		if (protocolToken) {
 			token = WebSocketProtocolToken.extract(request, token);
 		}
 		if (token == null) {
 			return Mono.error(new MissingBearerTokenException());
 		}
+		String presented = token;
 		return this.verifier.verify(token).flatMap((verified) -> {
-			if (!policy.acceptsIssuer(verified.issuer())) {
-				return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.ISSUER_NOT_ACCEPTED));
+			if (dpopToken != null) {
+				// the token's verification is cached; the proof is checked per request
+				return this.dpop.checkProof(request, presented, verified)
+					.then(Mono.defer(() -> authorize(exchange, chain, policy, verified)));
 			}
-			if (this.revocation.isRevoked(verified)) {
-				return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.REVOKED));
-			}
-			Map<String, String> uriVariables = policy.usesUriVariables()
-					? exchange.getAttribute(ServerWebExchangeUtils.URI_TEMPLATE_VARIABLES_ATTRIBUTE) : null;
-			String refusal = policy.refusal(verified, uriVariables);
-			if (refusal != null) {
-				return Mono.error(new InsufficientScopeException(refusal));
-			}
-			if (!policy.headers().isEmpty()) {
-				// throws (403) when a claim is not safe header text
-				exchange.getAttributes().put(ForwardingAttributes.CLAIM_HEADERS, policy.claimHeaders(verified));
-			}
-			exchange.getAttributes().put(ForwardingAttributes.IDENTITY, verified);
-			return chain.filter(exchange);
+			this.dpop.checkBearer(verified, policy.senderConstrained());
+			return authorize(exchange, chain, policy, verified);
 		});
+	}
+
+	private Mono<Void> authorize(ServerWebExchange exchange, GatewayFilterChain chain, RoutePolicy policy,
+			VerifiedToken verified) {
+		if (!policy.acceptsIssuer(verified.issuer())) {
+			return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.ISSUER_NOT_ACCEPTED));
+		}
+		if (this.revocation.isRevoked(verified)) {
+			return Mono.error(new TokenRejectedException(TokenRejectedException.Reason.REVOKED));
+		}
+		Map<String, String> uriVariables = policy.usesUriVariables()
+				? exchange.getAttribute(ServerWebExchangeUtils.URI_TEMPLATE_VARIABLES_ATTRIBUTE) : null;
+		String refusal = policy.refusal(verified, uriVariables);
+		if (refusal != null) {
+			return Mono.error(new InsufficientScopeException(refusal));
+		}
+		if (!policy.headers().isEmpty()) {
+			// throws (403) when a claim is not safe header text
+			exchange.getAttributes().put(ForwardingAttributes.CLAIM_HEADERS, policy.claimHeaders(verified));
+		}
+		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, verified);
+		return chain.filter(exchange);
 	}
 
 	/**

@@ -22,9 +22,12 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * issuer)
  * @param claims {@code claims}: conditions that must all hold
  * @param headers {@code headers}: claims sent to the backend as request headers
+ * @param senderConstrained {@code sender-constrained}: only DPoP-bound tokens, each with
+ * its proof (RFC 9449)
  */
 public record RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken,
-		List<RateLimit> rateLimits, Set<String> issuers, List<ClaimCondition> claims, List<ClaimHeader> headers) {
+		List<RateLimit> rateLimits, Set<String> issuers, List<ClaimCondition> claims, List<ClaimHeader> headers,
+		boolean senderConstrained) {
 
 	/** What a route without policy metadata gets: a valid token, nothing more. */
 	public static final RoutePolicy AUTHENTICATED = new RoutePolicy(false, List.of(), List.of(), false);
@@ -36,6 +39,12 @@ public record RoutePolicy(boolean publicAccess, List<String> roles, List<String>
 		issuers = Set.copyOf(issuers);
 		claims = List.copyOf(claims);
 		headers = List.copyOf(headers);
+	}
+
+	/** A policy that accepts bearer tokens. */
+	public RoutePolicy(boolean publicAccess, List<String> roles, List<String> scopes, boolean forwardToken,
+			List<RateLimit> rateLimits, Set<String> issuers, List<ClaimCondition> claims, List<ClaimHeader> headers) {
+		this(publicAccess, roles, scopes, forwardToken, rateLimits, issuers, claims, headers, false);
 	}
 
 	/** A policy without claim conditions or claim headers. */
@@ -118,6 +127,11 @@ public record RoutePolicy(boolean publicAccess, List<String> roles, List<String>
 			rules.add(new RuleResult("a valid bearer token", false, "missing or invalid token"));
 			return new Evaluation(401, rules);
 		}
+		boolean bound = !this.senderConstrained || token.senderConstrained();
+		if (this.senderConstrained) {
+			rules.add(new RuleResult("sender-constrained: a DPoP-bound token with its proof", bound,
+					bound ? null : "this route accepts DPoP-bound tokens only"));
+		}
 		boolean issuer = acceptsIssuer(token.issuer());
 		if (!this.issuers.isEmpty()) {
 			rules.add(new RuleResult("issuer is one of " + new java.util.TreeSet<>(this.issuers), issuer,
@@ -146,7 +160,7 @@ public record RoutePolicy(boolean publicAccess, List<String> roles, List<String>
 			rules.add(new RuleResult(header.name() + " carries claim " + header.claim(), reason == null, reason));
 		}
 		boolean allowed = rules.stream().allMatch(RuleResult::passed);
-		return new Evaluation(!issuer ? 401 : allowed ? 200 : 403, rules);
+		return new Evaluation((!issuer || !bound) ? 401 : allowed ? 200 : 403, rules);
 	}
 
 	/**
@@ -184,8 +198,8 @@ public record RoutePolicy(boolean publicAccess, List<String> roles, List<String>
 	/**
 	 * A policy checked against one token.
 	 *
-	 * @param status 200 (allowed), 401 (no token, or an issuer the route does not accept)
-	 * or 403
+	 * @param status 200 (allowed), 401 (no token, an issuer the route does not accept, or
+	 * a bearer token on a sender-constrained route) or 403
 	 * @param rules every rule with its outcome, in the order checked
 	 */
 	public record Evaluation(int status, List<RuleResult> rules) {

@@ -34,8 +34,9 @@ import dev.gatehouse.gateway.security.ClaimPath;
  * (header name to claim), {@code forward-token}, plus {@code rate-limit} (read by
  * {@link RateLimitParser}) and Spring Cloud Gateway's own {@code connect-timeout} /
  * {@code response-timeout} (milliseconds), and the protocol keys {@code streaming} (no
- * response timeout) and {@code max-request-size} (a data size such as {@code 512MB}).
- * Keys starting with {@code x-} are free for operators' own annotations.
+ * response timeout), {@code max-request-size} (a data size such as {@code 512MB}) and
+ * {@code sender-constrained} (only DPoP-bound tokens, each with its proof). Keys starting
+ * with {@code x-} are free for operators' own annotations.
  */
 final class RoutePolicyParser {
 
@@ -63,9 +64,11 @@ final class RoutePolicyParser {
 
 	static final String MAX_REQUEST_SIZE = "max-request-size";
 
+	static final String SENDER_CONSTRAINED = "sender-constrained";
+
 	/** Every metadata key Gatehouse understands. */
 	static final Set<String> KNOWN_KEYS = Set.of(AUTH, ROLES, SCOPES, ISSUERS, CLAIMS, HEADERS, FORWARD_TOKEN,
-			RATE_LIMIT, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, STREAMING, MAX_REQUEST_SIZE);
+			RATE_LIMIT, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, STREAMING, MAX_REQUEST_SIZE, SENDER_CONSTRAINED);
 
 	/** Same rule as for token roles: they end up in a comma-separated header. */
 	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
@@ -157,6 +160,11 @@ final class RoutePolicyParser {
 			problems.add(AUTH + ": a public route cannot require roles, scopes, issuers or claims, nor send claim "
 					+ "headers");
 		}
+		boolean senderConstrained = parseBoolean(SENDER_CONSTRAINED, metadata.get(SENDER_CONSTRAINED), problems);
+		if (publicAccess && senderConstrained) {
+			problems.add(SENDER_CONSTRAINED + ": a public route takes no token at all; remove one of auth: public "
+					+ "and sender-constrained: true");
+		}
 		parseMillis(CONNECT_TIMEOUT, metadata.get(CONNECT_TIMEOUT), problems);
 		parseMillis(RESPONSE_TIMEOUT, metadata.get(RESPONSE_TIMEOUT), problems);
 		if (parseBoolean(STREAMING, metadata.get(STREAMING), problems) && metadata.get(RESPONSE_TIMEOUT) != null) {
@@ -167,9 +175,8 @@ final class RoutePolicyParser {
 		if (!problems.isEmpty()) {
 			return new Result(null, problems);
 		}
-		return new Result(
-				new RoutePolicy(publicAccess, roles, scopes, forwardToken, rateLimits, issuers, claims, headers),
-				List.of());
+		return new Result(new RoutePolicy(publicAccess, roles, scopes, forwardToken, rateLimits, issuers, claims,
+				headers, senderConstrained), List.of());
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.security;
 
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,6 +13,10 @@ import java.util.Objects;
  * is compared too).
  */
 public final class VerifiedToken {
+
+	private static final ClaimPath CNF = ClaimPath.of("cnf");
+
+	private static final ClaimPath CNF_JKT = ClaimPath.of("cnf.jkt");
 
 	private final String issuer;
 
@@ -36,6 +41,10 @@ public final class VerifiedToken {
 	private final String rolesHeader;
 
 	private final String scopesHeader;
+
+	private final boolean senderConstrained;
+
+	private final byte[] confirmationThumbprint;
 
 	/**
 	 * @param issuer {@code iss}
@@ -63,6 +72,21 @@ public final class VerifiedToken {
 		this.claims = (claims != null) ? claims : TokenClaims.NONE;
 		this.rolesHeader = String.join(",", this.roles);
 		this.scopesHeader = String.join(" ", this.scopes);
+		this.senderConstrained = this.claims.has(CNF);
+		this.confirmationThumbprint = decodeThumbprint(this.claims.value(CNF_JKT));
+	}
+
+	/** An RFC 7638 SHA-256 thumbprint in base64url: 32 bytes, or {@code null}. */
+	private static byte[] decodeThumbprint(String jkt) {
+		if (jkt == null || jkt.length() != 43) {
+			return null;
+		}
+		try {
+			return Base64.getUrlDecoder().decode(jkt);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	/** A token whose other claims are not kept. */
@@ -133,6 +157,25 @@ public final class VerifiedToken {
 	 */
 	public String scopesHeader() {
 		return this.scopesHeader;
+	}
+
+	/**
+	 * @return whether the token is bound to a key ({@code cnf}, RFC 7800): it may not be
+	 * used as a plain bearer token
+	 */
+	public boolean senderConstrained() {
+		return this.senderConstrained;
+	}
+
+	/**
+	 * Whether the token is bound ({@code cnf.jkt}, RFC 9449) to the key with this
+	 * thumbprint, decoded once with the token (a constant-time comparison of 32 bytes).
+	 * @param thumbprint the RFC 7638 SHA-256 thumbprint of a DPoP proof's key
+	 * @return {@code false} for a token without a well-formed {@code cnf.jkt}
+	 */
+	public boolean boundTo(byte[] thumbprint) {
+		return this.confirmationThumbprint != null
+				&& java.security.MessageDigest.isEqual(this.confirmationThumbprint, thumbprint);
 	}
 
 	@Override

@@ -27,6 +27,7 @@ import dev.gatehouse.gateway.policy.RoutePolicies;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.security.SecurityConfiguration;
 import dev.gatehouse.gateway.security.TokenVerifier;
+import dev.gatehouse.gateway.security.dpop.DpopConfiguration;
 import dev.gatehouse.gateway.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +43,7 @@ class GatewayStartupValidationTests {
 		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
 				ValidationAutoConfiguration.class))
 		.withUserConfiguration(RouteProperties.class, GatehouseGatewayConfiguration.class, SecurityConfiguration.class,
-				PolicyConfiguration.class, PathConfiguration.class)
+				PolicyConfiguration.class, PathConfiguration.class, DpopConfiguration.class)
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
 	@Configuration(proxyBeanMethods = false)
@@ -301,6 +302,19 @@ class GatewayStartupValidationTests {
 					metadata + "claims.email.match: unknown operator",
 					metadata + "headers.X-Auth-Tenant: the gateway sets this header itself",
 					metadata + "rate-limit.key: must be subject, ip, route, client or claim:<name>"));
+	}
+
+	@Test
+	void dpopSettingsAreValidatedAtStartUpNamingTheKey() {
+		this.runner.withPropertyValues("gatehouse.gateway.dpop.signing-algorithms=ES256,HS256")
+			.run(context -> assertThat(failureMessages(context)).contains("gatehouse.gateway.dpop")
+				.contains("'HS256' is not a DPoP proof algorithm"));
+		this.runner.withPropertyValues("gatehouse.gateway.dpop.public-base-url=https://api.example.com/v1")
+			.run(context -> assertThat(failureMessages(context)).contains("public-base-url"));
+		this.runner.withPropertyValues("gatehouse.gateway.dpop.max-age=0s")
+			.run(context -> assertThat(failureMessages(context)).contains("maxAge"));
+		this.runner.withPropertyValues("gatehouse.gateway.dpop.public-base-url=https://api.example.com")
+			.run(context -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -28,6 +28,11 @@ import dev.gatehouse.gateway.security.TokenRejectedException;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
 import dev.gatehouse.gateway.security.VerifiedToken;
+import dev.gatehouse.gateway.security.dpop.DpopEnforcement;
+import dev.gatehouse.gateway.security.dpop.DpopProofs;
+import dev.gatehouse.gateway.security.dpop.DpopProperties;
+import dev.gatehouse.gateway.security.dpop.DpopRequiredException;
+import dev.gatehouse.gateway.security.dpop.InvalidDpopProofException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,12 +56,29 @@ class PolicyEnforcementFilterTests {
 		.token("{\"tenant\":\"acme\",\"plan\":\"gold\",\"org\":{\"id\":\"acme\"},\"groups\":[\"a\",\"b\"],"
 				+ "\"evil\":\"x\\r\\nX-Auth-Subject: root\",\"nonascii\":\"Zo\u00eb\",\"list\":[\"a\"]}");
 
-	private final TokenVerifier verifier = token -> "good".equals(token) ? Mono.just(USER) : "acme".equals(token)
-			? Mono.just(ACME) : Mono.error(new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE));
+	private static final DpopProofs DPOP_CLIENT = DpopProofs.client("ES256");
+
+	private static final VerifiedToken BOUND = TestClaims
+		.token("{\"cnf\":{\"jkt\":\"" + DPOP_CLIENT.thumbprint() + "\"}}");
+
+	private final TokenVerifier verifier = token -> "good".equals(token) ? Mono.just(USER)
+			: "acme".equals(token) ? Mono.just(ACME) : "bound".equals(token) ? Mono.just(BOUND)
+					: Mono.error(new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE));
+
+	private final DpopEnforcement dpop = DpopEnforcement.of(
+			new DpopProperties(true, List.of("ES256"), java.time.Duration.ofSeconds(60),
+					java.time.Duration.ofSeconds(5), null, new DpopProperties.ReplayCache(100),
+					new DpopProperties.Nonce(false, null, java.time.Duration.ofMinutes(5))),
+			java.time.Clock.systemUTC(), null, java.time.Duration.ofMillis(250));
 
 	private PolicyEnforcementFilter filter(TokenRevocationCheck revocation) {
 		return new PolicyEnforcementFilter(new RoutePolicies(Set.of("iss", PARTNER)), new BearerTokenExtractor(),
 				this.verifier, revocation, this.meters);
+	}
+
+	private PolicyEnforcementFilter dpopFilter() {
+		return new PolicyEnforcementFilter(new RoutePolicies(Set.of("iss", PARTNER)), new BearerTokenExtractor(),
+				this.verifier, TokenRevocationCheck.NONE, this.meters, this.dpop);
 	}
 
 	private static MockServerWebExchange exchange(Map<String, Object> metadata, String authorization) {
@@ -249,6 +271,59 @@ class PolicyEnforcementFilterTests {
 			.satisfies((rule) -> assertThat(rule.reason())
 				.isEqualTo("claim 'tenant' does not satisfy the route's condition"));
 		assertThat(policy.evaluate(null, null).status()).isEqualTo(401);
+	}
+
+	@Test
+	void aDpopBoundTokenWithItsProofIsForwardedOnceAndItsReplayIsRefusedAndCounted() {
+		String proof = DPOP_CLIENT.proof("GET", "http://gw.test/api/items", "bound", Instant.now());
+		MockServerWebExchange first = MockServerWebExchange.from(MockServerHttpRequest.get("http://gw.test/api/items")
+			.header("Authorization", "DPoP bound")
+			.header("DPoP", proof));
+		first.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, route(Map.of("sender-constrained", true)));
+		StepVerifier.create(dpopFilter().filter(first, this.chain)).verifyComplete();
+		assertThat(this.forwarded).isTrue();
+		assertThat((VerifiedToken) first.getAttribute(ForwardingAttributes.IDENTITY)).isEqualTo(BOUND);
+		this.forwarded.set(false);
+		MockServerWebExchange replay = MockServerWebExchange.from(MockServerHttpRequest.get("http://gw.test/api/items")
+			.header("Authorization", "DPoP bound")
+			.header("DPoP", proof));
+		replay.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, route(Map.of()));
+		StepVerifier.create(dpopFilter().filter(replay, this.chain))
+			.expectError(InvalidDpopProofException.class)
+			.verify();
+		assertThat(this.forwarded).isFalse();
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "dpop_replayed").count()).isEqualTo(1);
+	}
+
+	@Test
+	void aDpopBoundTokenSentAsBearerNeverReachesTheBackend() {
+		StepVerifier.create(dpopFilter().filter(exchange(Map.of(), "Bearer bound"), this.chain))
+			.expectError(DpopRequiredException.class)
+			.verify();
+		assertThat(this.forwarded).isFalse();
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "dpop_bound_token_as_bearer").count())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void aSenderConstrainedRouteRefusesABearerToken() {
+		StepVerifier
+			.create(dpopFilter().filter(exchange(Map.of("sender-constrained", true), "Bearer good"), this.chain))
+			.expectError(DpopRequiredException.class)
+			.verify();
+		assertThat(this.forwarded).isFalse();
+		assertThat(this.meters.counter("gatehouse.gateway.refusals", "reason", "dpop_sender_constrained_route").count())
+			.isEqualTo(1);
+		StepVerifier.create(dpopFilter().filter(exchange(Map.of(), "Bearer good"), this.chain)).verifyComplete();
+	}
+
+	private static Route route(Map<String, Object> metadata) {
+		return Route.async()
+			.id("r-" + metadata.hashCode())
+			.uri(URI.create("http://backend.test"))
+			.predicate(e -> true)
+			.metadata(metadata)
+			.build();
 	}
 
 }

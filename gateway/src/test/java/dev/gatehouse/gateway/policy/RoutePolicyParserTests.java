@@ -91,6 +91,19 @@ class RoutePolicyParserTests {
 	}
 
 	@Test
+	void readsSenderConstrainedAndRefusesItOnAPublicRouteOrWithAnotherValue() {
+		assertThat(this.parser.parse(Map.of("sender-constrained", true)).senderConstrained()).isTrue();
+		assertThat(this.parser.parse(Map.of("sender-constrained", "false")).senderConstrained()).isFalse();
+		assertThat(this.parser.parse(Map.of()).senderConstrained()).isFalse();
+		assertThatThrownBy(() -> this.parser.parse(Map.of("sender-constrained", "yes")))
+			.isInstanceOf(InvalidRoutePolicyException.class)
+			.hasMessageContaining("sender-constrained");
+		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "public", "sender-constrained", true)))
+			.isInstanceOf(InvalidRoutePolicyException.class)
+			.hasMessageContaining("sender-constrained");
+	}
+
+	@Test
 	void refusesBadValues() {
 		assertThatThrownBy(() -> this.parser.parse(Map.of("auth", "anonymous")))
 			.isInstanceOf(InvalidRoutePolicyException.class);

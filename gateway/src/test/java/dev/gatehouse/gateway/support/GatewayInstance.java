@@ -76,6 +76,11 @@ public final class GatewayInstance implements AutoCloseable {
 		}
 	}
 
+	/** {@code http://127.0.0.1:<port>} */
+	public String baseUrl() {
+		return this.baseUrl;
+	}
+
 	public <T> T bean(Class<T> type) {
 		return this.context.getBean(type);
 	}
