@@ -247,6 +247,9 @@
     $('app-view').hidden = false;
     setText('admin-result', '', 'result');
     const me = await api('/auth/users/me');
+    if (me.status === 401) {
+      return; // the login form shows again
+    }
     if (me.ok) {
       const user = await readJson(me);
       setText('whoami', user.username);
