@@ -39,6 +39,7 @@ import dev.gatehouse.gateway.security.TokenRejectedException;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
 import dev.gatehouse.gateway.security.VerifiedToken;
+import dev.gatehouse.gateway.security.dpop.DpopEnforcement;
 
 /**
  * {@code GET /actuator/gatehouse/explain?method=GET&path=/x} (management port only): what
@@ -78,9 +79,11 @@ final class ExplainHandler {
 
 	private final RoutesReload reload;
 
+	private final DpopEnforcement dpop;
+
 	ExplainHandler(RouteLocator routes, RoutePolicies policies, TokenVerifier verifier, TokenRevocationCheck revocation,
 			RateLimitFilter limiter, List<HttpHeadersFilter> headers, GatewayExceptionHandler problems,
-			RoutesReload reload) {
+			RoutesReload reload, DpopEnforcement dpop) {
 		this.routes = routes;
 		this.policies = policies;
 		this.verifier = verifier;
@@ -89,6 +92,7 @@ final class ExplainHandler {
 		this.headers = headers;
 		this.problems = problems;
 		this.reload = reload;
+		this.dpop = dpop;
 	}
 
 	Mono<ServerResponse> explain(ServerRequest request) {
@@ -153,8 +157,13 @@ final class ExplainHandler {
 	private Mono<Optional<VerifiedToken>> authenticate(RoutePolicy policy, ServerWebExchange probe,
 			Explanation explanation) {
 		String token;
+		boolean dpopScheme = false;
 		try {
 			token = this.extractor.extract(probe.getRequest());
+			if (token == null) {
+				token = this.dpop.extractToken(probe.getRequest());
+				dpopScheme = token != null;
+			}
 		}
 		catch (RuntimeException ex) {
 			explanation.fail("token", this.problems.toProblem(probe, ex));
@@ -166,9 +175,12 @@ final class ExplainHandler {
 			explanation.skip("issuers", "roles", "scopes");
 			return Mono.just(Optional.empty());
 		}
-		return Mono.defer(() -> this.verifier.verify(token)).map((verified) -> {
+		String presented = token;
+		boolean dpop = dpopScheme;
+		return Mono.defer(() -> this.verifier.verify(presented)).map((verified) -> {
 			explanation.pass("token", "valid token from " + verified.issuer() + " for subject '" + verified.subject()
 					+ "'" + ((verified.tokenId() != null) ? " (jti " + verified.tokenId() + ")" : ""));
+			explainDpop(explanation, probe, policy, verified, dpop);
 			if (policy.acceptsIssuer(verified.issuer())) {
 				explanation.pass("issuers", policy.issuers().isEmpty() ? "every configured issuer is accepted"
 						: "issuer is one of " + policy.issuers());
@@ -190,7 +202,7 @@ final class ExplainHandler {
 			RoutePolicy.Evaluation evaluation = policy.evaluate(verified,
 					ServerWebExchangeUtils.getUriTemplateVariables(probe));
 			for (RoutePolicy.RuleResult result : evaluation.rules()) {
-				if (!result.rule().startsWith("issuer is one of")) {
+				if (!result.rule().startsWith("issuer is one of") && !result.rule().startsWith("sender-constrained")) {
 					rule(explanation, probe, ruleName(result.rule()), result.reason(), result.rule());
 				}
 			}
@@ -200,6 +212,25 @@ final class ExplainHandler {
 			explanation.skip("issuers", "revocation", "roles", "scopes");
 			return Mono.just(Optional.empty());
 		});
+	}
+
+	/**
+	 * DPoP (RFC 9449): whether the token fits its scheme and the route's
+	 * {@code sender-constrained}. A proof is never checked here: that would spend its
+	 * {@code jti}.
+	 */
+	private void explainDpop(Explanation explanation, ServerWebExchange probe, RoutePolicy policy,
+			VerifiedToken verified, boolean dpopScheme) {
+		RuntimeException refusal = this.dpop.refusal(verified, dpopScheme, policy.senderConstrained());
+		if (refusal != null) {
+			explanation.fail("dpop", this.problems.toProblem(probe, refusal));
+		}
+		else if (dpopScheme) {
+			explanation.pass("dpop", "a DPoP-bound token; its DPoP proof is checked on each request, not here");
+		}
+		else if (policy.senderConstrained()) {
+			explanation.pass("dpop", "sender-constrained route");
+		}
 	}
 
 	/** The stable name a rule is listed under (its description is the pass text). */
