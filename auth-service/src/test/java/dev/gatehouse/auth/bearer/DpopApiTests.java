@@ -92,18 +92,18 @@ class DpopApiTests extends MockMvcTestSupport {
 	}
 
 	@Test
-	void behindATrustedProxyTheProofNamesTheUrlTheClientUsed() throws Exception {
+	void behindTheGatewayTheProofNamesTheUrlTheBrowserUsed() throws Exception {
 		KeyPair key = DpopProofs.ec();
 		String token = login(this.users.create(uniqueName("drf"), "user"), key);
 		this.mvc.perform(get("/users/me").with((request) -> {
 			request.setRemoteAddr("10.0.0.1");
 			return request;
 		})
-			.header("X-Forwarded-Proto", "https")
-			.header("X-Forwarded-Host", "gateway.example")
+			.header("X-Forwarded-Proto", "http")
+			.header("X-Forwarded-Host", "localhost:8080")
 			.header("X-Forwarded-Prefix", "/auth")
 			.header(HttpHeaders.AUTHORIZATION, "DPoP " + token)
-			.header("DPoP", proof(key, "GET", "https://gateway.example/auth/users/me", token)))
+			.header("DPoP", proof(key, "GET", "http://localhost:8080/auth/users/me", token)))
 			.andExpect(status().isOk());
 	}
 
