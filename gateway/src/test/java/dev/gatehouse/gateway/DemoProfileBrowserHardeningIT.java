@@ -167,6 +167,27 @@ class DemoProfileBrowserHardeningIT {
 		assertThat(received.header("X-Forwarded-Prefix").values()).containsExactly("/auth");
 	}
 
+	@Test
+	void aClientsForwardedHeadersNeverReachTheBackendOnlyTheGatewaysOwn() {
+		this.client.get()
+			.uri("/auth/docs")
+			.header("Forwarded", "for=203.0.113.9;proto=https")
+			.header("X-Forwarded-For", "203.0.113.7")
+			.header("X-Forwarded-Host", "evil.example")
+			.header("X-Forwarded-Port", "1")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		com.github.tomakehurst.wiremock.verification.LoggedRequest received = backend
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock
+				.getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/docs")))
+			.get(0);
+		assertThat(received.containsHeader("Forwarded")).isFalse();
+		assertThat(received.containsHeader("X-Forwarded-Port")).isFalse();
+		assertThat(received.header("X-Forwarded-For").values()).containsExactly("127.0.0.1");
+		assertThat(received.header("X-Forwarded-Host").firstValue()).doesNotContain("evil");
+	}
+
 	private static long remaining(String rateLimit, String name) {
 		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"" + name + "\";r=(\\d+);")
 			.matcher(rateLimit);

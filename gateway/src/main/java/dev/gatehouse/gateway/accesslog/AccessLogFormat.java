@@ -94,7 +94,14 @@ final class AccessLogFormat {
 			return;
 		}
 		separator(out).append('"').append(name).append("\":\"");
-		for (int i = 0; i < value.length(); i++) {
+		int clean = cleanPrefix(value);
+		if (clean == value.length()) {
+			// the usual case (ids, paths, addresses): appended whole, not char by char
+			out.append(value).append('"');
+			return;
+		}
+		out.append(value, 0, clean);
+		for (int i = clean; i < value.length(); i++) {
 			char c = value.charAt(i);
 			switch (c) {
 				case '"' -> out.append("\\\"");
@@ -113,6 +120,17 @@ final class AccessLogFormat {
 			}
 		}
 		out.append('"');
+	}
+
+	/** Length of the prefix of {@code value} that needs no escaping. */
+	private static int cleanPrefix(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+				return i;
+			}
+		}
+		return value.length();
 	}
 
 	private static void number(StringBuilder out, String name, long value) {

@@ -17,6 +17,11 @@ class ForwardingConfiguration {
 	}
 
 	@Bean
+	static RedundantHeaderFilters redundantHeaderFilters() {
+		return new RedundantHeaderFilters();
+	}
+
+	@Bean
 	RequestIdWebFilter requestIdWebFilter() {
 		return new RequestIdWebFilter();
 	}

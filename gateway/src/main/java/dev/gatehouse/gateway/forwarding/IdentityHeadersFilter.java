@@ -35,6 +35,11 @@ import dev.gatehouse.gateway.security.VerifiedToken;
  * only kept (and appended to) when the peer matches {@code trusted-proxies}; the standard
  * {@code Forwarded} header and {@code X-Forwarded-Port} are removed;
  * {@code X-Forwarded-Prefix} says what a route filter stripped from the path.</li>
+ * <li>a gRPC call ({@code Content-Type: application/grpc...}) gets {@code te: trailers}
+ * (RFC 9113 section 8.2.2), as Spring Cloud Gateway's own gRPC header filter would add;
+ * that filter and its two {@code Forwarded}/{@code X-Forwarded-*} removers are left out
+ * ({@link RedundantHeaderFilters}): this filter does their work in its one copy of the
+ * headers.</li>
  * </ul>
  */
 final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
@@ -63,6 +68,12 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	static final String X_FORWARDED_PREFIX = "X-Forwarded-Prefix";
 
 	private static final String AUTH_PREFIX = "x-auth-";
+
+	private static final String GRPC = "application/grpc";
+
+	private static final String TE = "te";
+
+	private static final String TRAILERS = "trailers";
 
 	private static final List<String> REMOVED = List.of(HttpHeaders.AUTHORIZATION, RequestIdWebFilter.HEADER,
 			X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, "X-Forwarded-Port", X_FORWARDED_PREFIX, "Forwarded");
@@ -126,6 +137,9 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		boolean trusted = this.clientAddresses.trustsPeerOf(request);
 		writeForwarded(out, request, trusted);
 		writePrefix(out, exchange, trusted);
+		if (isGrpc(input.getFirst(HttpHeaders.CONTENT_TYPE))) {
+			out.add(TE, TRAILERS);
+		}
 		return out;
 	}
 
@@ -185,6 +199,10 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	private static String joined(List<String> values) {
 		return (values == null || values.isEmpty()) ? null : String.join(", ", values);
+	}
+
+	private static boolean isGrpc(String contentType) {
+		return contentType != null && contentType.regionMatches(true, 0, GRPC, 0, GRPC.length());
 	}
 
 	private static boolean isClaimHeader(String name, String[] claimHeaders) {

@@ -33,6 +33,7 @@ import dev.gatehouse.gateway.ratelimit.RateLimit;
 import dev.gatehouse.gateway.ratelimit.RateLimitFilter;
 import dev.gatehouse.gateway.routes.RoutesReload;
 import dev.gatehouse.gateway.security.BearerTokenExtractor;
+import dev.gatehouse.gateway.security.ClaimCondition;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
 import dev.gatehouse.gateway.security.MissingBearerTokenException;
 import dev.gatehouse.gateway.security.TokenRejectedException;
@@ -278,6 +279,10 @@ final class ExplainHandler {
 		body.put("roles", policy.roles());
 		body.put("scopes", policy.scopes());
 		body.put("issuers", policy.issuers().stream().sorted().toList());
+		body.put("claims", policy.claims().stream().map(ClaimCondition::describe).toList());
+		Map<String, String> claimHeaders = new LinkedHashMap<>();
+		policy.headers().forEach((header) -> claimHeaders.put(header.name(), header.claim().toString()));
+		body.put("headers", claimHeaders);
 		body.put("forwardToken", policy.forwardToken());
 		body.put("rateLimits", policy.rateLimits().stream().map(ExplainHandler::limit).toList());
 		return body;
@@ -288,7 +293,10 @@ final class ExplainHandler {
 		body.put("name", limit.name());
 		body.put("requests", limit.requests());
 		body.put("period", DurationStyle.SIMPLE.print(limit.period()));
-		body.put("key", limit.key().name().toLowerCase(Locale.ROOT));
+		body.put("key", limit.keyName());
+		if (limit.isPlan()) {
+			body.put("when", limit.when().stream().map(ClaimCondition::describe).toList());
+		}
 		return body;
 	}
 

@@ -53,6 +53,27 @@ class IdentityHeadersFilterTests {
 	}
 
 	@Test
+	void aGrpcCallGetsTeTrailersAndAClientsForwardedHeadersAreDropped() {
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.post("http://gw.test/grpc.Echo/Say")
+					.header(HttpHeaders.CONTENT_TYPE, "application/grpc+proto")
+					.header("Forwarded", "for=203.0.113.9")
+					.header("X-Forwarded-Port", "1"));
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.get("te")).containsExactly("trailers");
+		assertThat(out.containsHeader("Forwarded")).isFalse();
+		assertThat(out.containsHeader("X-Forwarded-Port")).isFalse();
+	}
+
+	@Test
+	void aCallThatIsNotGrpcGetsNoTe() {
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.post("http://gw.test/api").header(HttpHeaders.CONTENT_TYPE, "application/json"));
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.containsHeader("te")).isFalse();
+	}
+
+	@Test
 	void rolesAndScopesAreJoinedOncePerVerifiedTokenNotPerRequest() {
 		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api"));
 		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
