@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
 
@@ -30,6 +31,9 @@ public final class DpopEnforcement {
 	private static final String SCHEME = "dpop";
 
 	private static final int TOKEN_START = SCHEME.length() + 1;
+
+	/** RFC 9449 section 7.1: {@code token68}, compiled once. */
+	private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
 	private final boolean enabled;
 
@@ -99,7 +103,7 @@ public final class DpopEnforcement {
 			return null;
 		}
 		String token = value.substring(TOKEN_START);
-		if (!token.matches("[A-Za-z0-9._~+/-]+=*")) {
+		if (!TOKEN68.matcher(token).matches()) {
 			throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, "DPoP credentials");
 		}
 		return token;
