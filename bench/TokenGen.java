@@ -1,6 +1,7 @@
 // Writes RS256 access tokens for bench/gateway.sh (run as a single-file program: java bench/TokenGen.java ...).
 // Usage: java TokenGen.java <private-key.pem (PKCS#8)> <out-dir> <count> <issuer> <audience> <ttl-seconds>
-// Writes <out-dir>/tokens.txt (count tokens, roles [user], one subject each), <out-dir>/norole.txt (roles [guest])
+// Writes <out-dir>/tokens.txt (count tokens, roles [user], tenant acme, plan gold, email <subject>@example.com, one
+// subject each), <out-dir>/norole.txt (roles [guest])
 // and <out-dir>/badsig.txt (a well-formed token signed by another key). Header: alg RS256, typ at+jwt, kid bench.
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ public class TokenGen {
 		String header = "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"bench\"}";
 		String claims = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + subject + "\",\"aud\":\"" + audience
 				+ "\",\"exp\":" + (now + ttl) + ",\"iat\":" + now + ",\"nbf\":" + now + ",\"jti\":\"" + UUID.randomUUID()
-				+ "\",\"client_id\":\"bench\",\"scope\":\"items:read\",\"roles\":[\"" + role + "\"]}";
+				+ "\",\"client_id\":\"bench\",\"scope\":\"items:read\",\"roles\":[\"" + role
+				+ "\"],\"tenant\":\"acme\",\"plan\":\"gold\",\"email\":\"" + subject + "@example.com\"}";
 		String signingInput = b64(header) + "." + b64(claims);
 		Signature signature = Signature.getInstance("SHA256withRSA");
 		signature.initSign(key);

@@ -14,6 +14,8 @@
 #   gatehouse         the Gatehouse jar, route roles [user] + in-memory rate limit + identity headers, RS256 issuer
 #                     from a PEM public key, default logging (one access-log line per request)
 #   gatehouse-public  the same process, a public route (no token check)
+#   gatehouse-claims  the same process, the full chain plus a claims policy: 3 claim conditions (a path variable, one
+#                     of, a pattern), a claim header and a plan (a limit with when:) next to the default limit
 #   scg               stock Spring Cloud Gateway, one route, no checks (bench/stock-scg, profile stock)
 #   scg-security      the same + Spring Security's reactive OAuth2 resource server (Nimbus RS256 on every request,
 #                     RFC 9068 at+jwt validation, role check, identity headers; profile security)
@@ -79,7 +81,7 @@ for n in "$warmup" "$rounds" "$run" "$cold" "$bucket" "$conns" "$paced_delay" "$
 done
 [ "$rounds" -ge 1 ] && [ "$run" -ge 1 ] && [ "$bucket" -ge 1 ] || { echo "bench: BENCH_ROUNDS, BENCH_RUN, BENCH_BUCKET must be >= 1" >&2; exit 2; }
 for c in "${contenders[@]}"; do
-  case $c in gatehouse|gatehouse-public|scg|scg-security|haproxy|nginx) ;; *) echo "bench: unknown contender '$c'" >&2; exit 2 ;; esac
+  case $c in gatehouse|gatehouse-public|gatehouse-claims|scg|scg-security|haproxy|nginx) ;; *) echo "bench: unknown contender '$c'" >&2; exit 2 ;; esac
 done
 case $access_log in on|off) ;; *) echo "bench: BENCH_ACCESS_LOG must be on or off (got '$access_log')" >&2; exit 2 ;; esac
 case $tracing in on|off) ;; *) echo "bench: BENCH_TRACING must be on or off (got '$tracing')" >&2; exit 2 ;; esac
@@ -180,7 +182,7 @@ has() { local c; for c in "${contenders[@]}"; do [ "$c" = "$1" ] && return 0; do
 
 # --- jars -----------------------------------------------------------------------------------------------------
 gatehouse_jar=$(ls gateway/target/gateway-*.jar 2>/dev/null | sed -n 1p || true)
-if { has gatehouse || has gatehouse-public; } && { [ -z "$gatehouse_jar" ] || [ "${BENCH_REBUILD:-0}" = 1 ]; }; then
+if { has gatehouse || has gatehouse-public || has gatehouse-claims; } && { [ -z "$gatehouse_jar" ] || [ "${BENCH_REBUILD:-0}" = 1 ]; }; then
   echo "bench: building the gateway jar"
   ./mvnw -B -ntp -q -pl gateway -am package -DskipTests >"$out/build-gateway.log" 2>&1 || fail "gateway build, see $out/build-gateway.log"
   gatehouse_jar=$(ls gateway/target/gateway-*.jar | sed -n 1p)
@@ -239,7 +241,7 @@ http {
     default_type application/json;
     # the OTLP/HTTP sink for BENCH_TRACING=on: takes the spans, answers 200, keeps nothing
     location = /v1/traces { client_max_body_size 64m; return 200; }
-    location = /api/echo { return 200 '{"subject":"\$http_x_auth_subject","roles":"\$http_x_auth_roles","authorization":"\$http_authorization"}'; }
+    location ~ /echo\$ { return 200 '{"subject":"\$http_x_auth_subject","roles":"\$http_x_auth_roles","authorization":"\$http_authorization"}'; }
     location / { return 200 '{"id":1,"name":"bench","ok":true}'; }
   }
 }
@@ -264,12 +266,13 @@ done
 declare -A pid_of url_of log_of started_at ready_after
 url_of[gatehouse]=http://127.0.0.1:$port_gatehouse/api/items
 url_of[gatehouse-public]=http://127.0.0.1:$port_gatehouse/public/items
+url_of[gatehouse-claims]=http://127.0.0.1:$port_gatehouse/claims/acme/items
 url_of[scg]=http://127.0.0.1:$port_scg/api/items
 url_of[scg-security]=http://127.0.0.1:$port_scg_security/api/items
 url_of[haproxy]=http://127.0.0.1:$port_haproxy/api/items
 url_of[nginx]=http://127.0.0.1:$port_nginx/api/items
-is_java() { case $1 in gatehouse|gatehouse-public|scg|scg-security) return 0 ;; *) return 1 ;; esac; }
-enforces() { case $1 in gatehouse|scg-security|haproxy) return 0 ;; *) return 1 ;; esac; }
+is_java() { case $1 in gatehouse|gatehouse-public|gatehouse-claims|scg|scg-security) return 0 ;; *) return 1 ;; esac; }
+enforces() { case $1 in gatehouse|gatehouse-claims|scg-security|haproxy) return 0 ;; *) return 1 ;; esac; }
 
 status_of() {   # status_of <url> [token]
   if [ -n "${2:-}" ]; then
@@ -318,6 +321,20 @@ spring:
                 - Path=/public/**
               metadata:
                 auth: public
+            - id: claims
+              uri: http://127.0.0.1:$port_backend
+              predicates:
+                - Path=/claims/{tenant}/**
+              metadata:
+                roles: [user]
+                claims:
+                  tenant: "{tenant}"
+                  plan: [gold, silver]
+                  email: { matches: '.*@example\.com' }
+                headers: { X-Tenant: tenant }
+                rate-limit:
+                  - { name: standard, requests: 1000000000, period: 60s, key: subject }
+                  - { name: gold, requests: 1000000000, period: 60s, key: "claim:tenant", when: { plan: gold } }
 gatehouse:
   gateway:
     issuers:
@@ -336,6 +353,7 @@ EOF
     >"${log_of[gatehouse]}" 2>&1 &
   pid_of[gatehouse]=$!; pids+=($!)
   pid_of[gatehouse-public]=${pid_of[gatehouse]}; log_of[gatehouse-public]=${log_of[gatehouse]}
+  pid_of[gatehouse-claims]=${pid_of[gatehouse]}; log_of[gatehouse-claims]=${log_of[gatehouse]}
   wait_ready gatehouse "http://127.0.0.1:$port_gatehouse_mgmt/actuator/health/readiness"
 }
 
@@ -508,11 +526,11 @@ res=()
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' round contender mode requests rps p50_ms p99_ms non2xx \
   socket_errors cpu_us_per_req core_pct load_cpu_busy_pct other_on_proxy_cpu_pct >"$out/runs.tsv"
 
-if has gatehouse || has gatehouse-public; then
+if has gatehouse || has gatehouse-public || has gatehouse-claims; then
   echo "bench: starting gatehouse on CPU $cpu_proxy"
   start_gatehouse
   echo "bench: gatehouse ready after ${ready_after[gatehouse]} s"
-  for c in gatehouse gatehouse-public; do has "$c" && functional_check "$c"; done
+  for c in gatehouse gatehouse-public gatehouse-claims; do has "$c" && functional_check "$c"; done
   if [ "$cold" -gt 0 ] && has gatehouse; then
     echo "bench: gatehouse cold start: ${bucket} s buckets over the first ${cold} s after readiness"
     printf 'bucket_end_s\treq_s\tp99_ms\n' >"$out/cold-start.tsv"
@@ -531,7 +549,7 @@ if has scg-security; then echo "bench: starting Spring Cloud Gateway + Spring Se
 if has haproxy; then echo "bench: starting HAProxy"; start_haproxy; functional_check haproxy; fi
 if has nginx; then echo "bench: starting nginx reverse proxy"; start_nginx_proxy; functional_check nginx; fi
 for c in "${contenders[@]}"; do
-  if is_java "$c" && [ "$c" != gatehouse-public ]; then echo "  $c: ready ${ready_after[$c]} s after launch"; fi
+  if is_java "$c" && [ "$c" != gatehouse-public ] && [ "$c" != gatehouse-claims ]; then echo "  $c: ready ${ready_after[$c]} s after launch"; fi
 done
 
 # --- warm-up, then rounds -------------------------------------------------------------------------------------
@@ -587,7 +605,7 @@ median() {   # median <contender> <mode> <column>
     echo
     echo "Ratios of the medians, Gatehouse / reference (req/s above 1, CPU and p99 below 1: Gatehouse ahead):"
     printf '%-28s %9s %11s %8s %13s\n' ratio "req/s" "CPU us/req" "p99" "paced p99"
-    for ref in scg scg-security haproxy nginx gatehouse-public; do
+    for ref in scg scg-security haproxy nginx gatehouse-public gatehouse-claims; do
       has "$ref" || continue
       printf '%-28s %9s %11s %8s %13s\n' "gatehouse / $ref" \
         "$(awk -v a="$(median gatehouse "c$conns" 5)" -v b="$(median "$ref" "c$conns" 5)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" \

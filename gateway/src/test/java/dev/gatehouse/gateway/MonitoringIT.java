@@ -166,6 +166,14 @@ class MonitoringIT {
 	}
 
 	@Test
+	void logLevelChecksOnTheEventLoopRunThroughNoTurboFilter() {
+		ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory
+			.getILoggerFactory();
+		assertThat(logging.getTurboFilterList()).isEmpty();
+		assertThat(exportedNames(scrape())).doesNotContain("logback_events_total");
+	}
+
+	@Test
 	void withTracingOffNoSpanIsMadeOrExportedAndNoTraceparentIsSent(CapturedOutput output) {
 		assertThat(this.context.getBeanNamesForType(io.micrometer.tracing.Tracer.class)).isEmpty();
 		assertThat(this.context.getBeanNamesForType(io.opentelemetry.sdk.trace.export.SpanExporter.class)).isEmpty();

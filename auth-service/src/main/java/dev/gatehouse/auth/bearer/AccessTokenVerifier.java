@@ -4,6 +4,7 @@ import java.security.Key;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.jsonwebtoken.Claims;
@@ -90,6 +91,19 @@ public final class AccessTokenVerifier {
 		return verify(this.parser, token);
 	}
 
+	/** {@code cnf.jkt}, when the token is DPoP-bound. */
+	private static String jkt(Claims claims) {
+		Map<?, ?> confirmation = claims.get(AccessTokenClaims.CONFIRMATION, Map.class);
+		if (confirmation == null) {
+			return null;
+		}
+		Object jkt = confirmation.get(AccessTokenClaims.JWK_THUMBPRINT);
+		if (!(jkt instanceof String value) || value.isEmpty()) {
+			throw new InvalidAccessTokenException("The access token has a malformed cnf claim");
+		}
+		return value;
+	}
+
 	private static VerifiedAccessToken verify(JwtParser parser, String token) {
 		try {
 			var jws = parser.parseSignedClaims(token);
@@ -107,7 +121,7 @@ public final class AccessTokenVerifier {
 					claims.get(AccessTokenClaims.CLIENT_ID, String.class),
 					claims.get(AccessTokenClaims.SESSION, String.class),
 					(roles != null) ? roles.stream().map(String::valueOf).toList() : List.of(),
-					claims.getIssuedAt().toInstant(), claims.getExpiration().toInstant());
+					claims.getIssuedAt().toInstant(), claims.getExpiration().toInstant(), jkt(claims));
 		}
 		catch (ExpiredJwtException ex) {
 			throw new InvalidAccessTokenException("The access token expired");

@@ -3,6 +3,8 @@ package dev.gatehouse.auth.dpop;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -95,6 +97,7 @@ public final class DpopProofValidator {
 	}
 
 	/**
+	 * Checks a proof sent to the token endpoint.
 	 * @param proof the {@code DPoP} header's value
 	 * @param method the request's method
 	 * @param requestUrl the URL the request arrived at, used when no public token URL is
@@ -103,6 +106,31 @@ public final class DpopProofValidator {
 	 * @throws DpopException when the proof is refused
 	 */
 	public DpopProof validate(String proof, String method, URI requestUrl) {
+		return validate(proof, method, this.publicTokenUrls.isEmpty() ? arrivedAt(requestUrl) : this.publicTokenUrls,
+				null);
+	}
+
+	/**
+	 * Checks a proof sent with a DPoP-bound access token to this service's own API (RFC
+	 * 9449 §7): as at the token endpoint, plus {@code ath}, the hash of the access token.
+	 * @param proof the {@code DPoP} header's value
+	 * @param method the request's method
+	 * @param requestUrl the URL of the request as the client sent it (a trusted proxy's
+	 * forwarded headers applied)
+	 * @param accessToken the access token the proof must name
+	 * @return the verified proof
+	 * @throws DpopException when the proof is refused
+	 */
+	public DpopProof validateForResource(String proof, String method, URI requestUrl, String accessToken) {
+		return validate(proof, method, arrivedAt(requestUrl), Objects.requireNonNull(accessToken));
+	}
+
+	private static List<String> arrivedAt(URI requestUrl) {
+		String url = (requestUrl != null) ? HtuNormalizer.normalize(requestUrl) : null;
+		return (url != null) ? List.of(url) : List.of();
+	}
+
+	private DpopProof validate(String proof, String method, List<String> acceptedUrls, String accessToken) {
 		if (proof == null || proof.length() > MAX_PROOF_LENGTH || !COMPACT_JWS.matcher(proof).matches()) {
 			throw DpopException.invalidProof("The DPoP proof is not a compact JWS");
 		}
@@ -127,11 +155,12 @@ public final class DpopProofValidator {
 			throw DpopException.invalidProof("The DPoP proof is for another HTTP method");
 		}
 		String htu = HtuNormalizer.normalize(string(claims, "htu"));
-		String arrivedAt = (requestUrl != null) ? HtuNormalizer.normalize(requestUrl) : null;
-		List<String> accepted = this.publicTokenUrls.isEmpty() ? ((arrivedAt != null) ? List.of(arrivedAt) : List.of())
-				: this.publicTokenUrls;
-		if (htu == null || !accepted.contains(htu)) {
+		if (htu == null || !acceptedUrls.contains(htu)) {
 			throw DpopException.invalidProof("The DPoP proof is for another URL");
+		}
+		if (accessToken != null && !MessageDigest.isEqual(string(claims, "ath").getBytes(StandardCharsets.US_ASCII),
+				accessTokenHash(accessToken).getBytes(StandardCharsets.US_ASCII))) {
+			throw DpopException.invalidProof("The DPoP proof's ath is not the hash of the access token");
 		}
 		Instant issuedAt = issuedAt(claims);
 		if (this.properties.nonce().enabled()) {
@@ -215,6 +244,27 @@ public final class DpopProofValidator {
 			throw DpopException.invalidProof("The DPoP proof is issued in the future");
 		}
 		return issuedAt;
+	}
+
+	/** RFC 9449 §4.2: base64url(SHA-256(ASCII(access token))). */
+	static String accessTokenHash(String accessToken) {
+		try {
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(
+						MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * @return the algorithms proofs may use, space-separated, as a challenge's
+	 * {@code algs} lists them
+	 */
+	public String algorithms() {
+		return String.join(" ", this.properties.signingAlgorithms());
 	}
 
 	private static String string(Claims claims, String name) {

@@ -96,7 +96,7 @@ class RevocationController {
 	@PostMapping("/logout")
 	@Operation(summary = "Log out: bearer token or refresh cookie; everywhere=true ends every session of the user")
 	ResponseEntity<Void> logout(HttpServletRequest request) {
-		String bearer = BearerAuthenticator.bearerToken(request);
+		BearerAuthenticator.PresentedToken bearer = BearerAuthenticator.presentedToken(request);
 		String refresh;
 		try {
 			// a bearer logout that does not ask for browser mode leaves the cookie alone
@@ -114,7 +114,7 @@ class RevocationController {
 		String username = null;
 		if (bearer != null) {
 			try {
-				VerifiedAccessToken access = this.authenticator.authenticate(bearer);
+				VerifiedAccessToken access = this.authenticator.authenticate(bearer, request);
 				username = access.subject();
 				this.revocations.revokeAccessToken(access.jti(), access.expiresAt());
 				if (access.sessionId() != null) {

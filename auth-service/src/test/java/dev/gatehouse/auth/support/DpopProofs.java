@@ -54,6 +54,12 @@ public final class DpopProofs {
 
 	public static String proof(KeyPair keys, SignatureAlgorithm algorithm, String method, String url, Instant iat,
 			String nonce) {
+		return proof(keys, algorithm, method, url, iat, nonce, null);
+	}
+
+	/** A proof that names an access token ({@code ath}), as resource requests need. */
+	public static String proof(KeyPair keys, SignatureAlgorithm algorithm, String method, String url, Instant iat,
+			String nonce, String accessToken) {
 		JwtBuilder builder = Jwts.builder()
 			.header()
 			.type("dpop+jwt")
@@ -66,7 +72,23 @@ public final class DpopProofs {
 		if (nonce != null) {
 			builder.claim("nonce", nonce);
 		}
+		if (accessToken != null) {
+			builder.claim("ath", ath(accessToken));
+		}
 		return builder.signWith(keys.getPrivate(), algorithm).compact();
+	}
+
+	/** RFC 9449 §4.2: base64url(SHA-256(access token)). */
+	public static String ath(String accessToken) {
+		try {
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+					.digest(accessToken.getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	public static PublicJwk<?> jwk(KeyPair keys) {

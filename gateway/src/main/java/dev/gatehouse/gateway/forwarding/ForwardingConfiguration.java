@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.forwarding;
 
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,8 +13,14 @@ import org.springframework.context.annotation.Configuration;
 class ForwardingConfiguration {
 
 	@Bean
-	IdentityHeadersFilter identityHeadersFilter(ClientAddressResolver clientAddresses) {
-		return new IdentityHeadersFilter(clientAddresses);
+	IdentityHeadersFilter identityHeadersFilter(ClientAddressResolver clientAddresses, HopByHopHeadersFilter hopByHop) {
+		return new IdentityHeadersFilter(clientAddresses, hopByHop);
+	}
+
+	@Bean
+	@ConfigurationProperties("spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop")
+	HopByHopHeadersFilter hopByHopHeadersFilter() {
+		return new HopByHopHeadersFilter();
 	}
 
 	@Bean

@@ -3,10 +3,12 @@ package dev.gatehouse.gateway.forwarding;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -17,10 +19,12 @@ import dev.gatehouse.gateway.security.VerifiedToken;
 
 /**
  * Decides the identity and forwarding headers the backend receives. It is the
- * <em>last</em> request {@link HttpHeadersFilter} (after Spring Cloud Gateway's
- * hop-by-hop removal, which drops every header a client names in {@code Connection}), so
- * the backend receives exactly what the gateway computed whatever the client sent:
+ * <em>last</em> request {@link HttpHeadersFilter}, so the backend receives exactly what
+ * the gateway computed whatever the client sent:
  * <ul>
+ * <li>hop-by-hop headers are removed: Spring Cloud Gateway's configured set
+ * ({@code spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers}) and
+ * every header the client names in {@code Connection};</li>
  * <li>every {@code X-Auth-*} header is removed (any casing, any number of copies), then
  * {@code X-Auth-Subject}, {@code X-Auth-Issuer}, {@code X-Auth-Roles} (comma-separated),
  * {@code X-Auth-Scopes} (space-separated) and {@code X-Auth-Client-Id} are set for an
@@ -80,16 +84,28 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	private final ClientAddressResolver clientAddresses;
 
+	private final RemoveHopByHopHeadersFilter hopByHop;
+
+	/**
+	 * @param clientAddresses decides whose forwarded headers are believed
+	 * @param hopByHop the configured hop-by-hop headers (read per request: they are bound
+	 * properties)
+	 */
+	IdentityHeadersFilter(ClientAddressResolver clientAddresses, RemoveHopByHopHeadersFilter hopByHop) {
+		this.clientAddresses = clientAddresses;
+		this.hopByHop = hopByHop;
+	}
+
 	/**
 	 * @param clientAddresses decides whose forwarded headers are believed
 	 */
 	IdentityHeadersFilter(ClientAddressResolver clientAddresses) {
-		this.clientAddresses = clientAddresses;
+		this(clientAddresses, new HopByHopHeadersFilter());
 	}
 
 	@Override
 	public int getOrder() {
-		// after RemoveHopByHopHeadersFilter (LOWEST_PRECEDENCE - 1)
+		// last of the request header filters: the backend receives what it computed
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 
@@ -97,10 +113,12 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		HttpHeaders out = new HttpHeaders();
 		String[] claimHeaders = exchange.getAttribute(ForwardingAttributes.CLAIM_HEADERS);
+		Set<String> hopByHopHeaders = this.hopByHop.getHeaders();
+		List<String> connectionOptions = input.getConnection();
 		for (Map.Entry<String, List<String>> header : input.headerSet()) {
 			String name = header.getKey();
 			if (!name.regionMatches(true, 0, AUTH_PREFIX, 0, AUTH_PREFIX.length()) && !isRemoved(name)
-					&& !isClaimHeader(name, claimHeaders)) {
+					&& !isClaimHeader(name, claimHeaders) && !isHopByHop(name, hopByHopHeaders, connectionOptions)) {
 				out.addAll(name, header.getValue());
 			}
 		}
@@ -199,6 +217,22 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	private static String joined(List<String> values) {
 		return (values == null || values.isEmpty()) ? null : String.join(", ", values);
+	}
+
+	/**
+	 * A configured hop-by-hop header, or one the client names in {@code Connection} (RFC
+	 * 9110 section 7.6.1), as Spring Cloud Gateway's own filter decides.
+	 */
+	private static boolean isHopByHop(String name, Set<String> hopByHop, List<String> connectionOptions) {
+		if (hopByHop.contains(name.toLowerCase(Locale.ROOT))) {
+			return true;
+		}
+		for (String option : connectionOptions) {
+			if (option.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isGrpc(String contentType) {

@@ -33,12 +33,14 @@ import dev.gatehouse.gateway.ratelimit.RateLimit;
 import dev.gatehouse.gateway.ratelimit.RateLimitFilter;
 import dev.gatehouse.gateway.routes.RoutesReload;
 import dev.gatehouse.gateway.security.BearerTokenExtractor;
+import dev.gatehouse.gateway.security.ClaimCondition;
 import dev.gatehouse.gateway.security.InsufficientScopeException;
 import dev.gatehouse.gateway.security.MissingBearerTokenException;
 import dev.gatehouse.gateway.security.TokenRejectedException;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
 import dev.gatehouse.gateway.security.VerifiedToken;
+import dev.gatehouse.gateway.security.dpop.DpopEnforcement;
 
 /**
  * {@code GET /actuator/gatehouse/explain?method=GET&path=/x} (management port only): what
@@ -78,9 +80,11 @@ final class ExplainHandler {
 
 	private final RoutesReload reload;
 
+	private final DpopEnforcement dpop;
+
 	ExplainHandler(RouteLocator routes, RoutePolicies policies, TokenVerifier verifier, TokenRevocationCheck revocation,
 			RateLimitFilter limiter, List<HttpHeadersFilter> headers, GatewayExceptionHandler problems,
-			RoutesReload reload) {
+			RoutesReload reload, DpopEnforcement dpop) {
 		this.routes = routes;
 		this.policies = policies;
 		this.verifier = verifier;
@@ -89,6 +93,7 @@ final class ExplainHandler {
 		this.headers = headers;
 		this.problems = problems;
 		this.reload = reload;
+		this.dpop = dpop;
 	}
 
 	Mono<ServerResponse> explain(ServerRequest request) {
@@ -153,8 +158,13 @@ final class ExplainHandler {
 	private Mono<Optional<VerifiedToken>> authenticate(RoutePolicy policy, ServerWebExchange probe,
 			Explanation explanation) {
 		String token;
+		boolean dpopScheme = false;
 		try {
 			token = this.extractor.extract(probe.getRequest());
+			if (token == null) {
+				token = this.dpop.extractToken(probe.getRequest());
+				dpopScheme = token != null;
+			}
 		}
 		catch (RuntimeException ex) {
 			explanation.fail("token", this.problems.toProblem(probe, ex));
@@ -166,9 +176,12 @@ final class ExplainHandler {
 			explanation.skip("issuers", "roles", "scopes");
 			return Mono.just(Optional.empty());
 		}
-		return Mono.defer(() -> this.verifier.verify(token)).map((verified) -> {
+		String presented = token;
+		boolean dpop = dpopScheme;
+		return Mono.defer(() -> this.verifier.verify(presented)).map((verified) -> {
 			explanation.pass("token", "valid token from " + verified.issuer() + " for subject '" + verified.subject()
 					+ "'" + ((verified.tokenId() != null) ? " (jti " + verified.tokenId() + ")" : ""));
+			explainDpop(explanation, probe, policy, verified, dpop);
 			if (policy.acceptsIssuer(verified.issuer())) {
 				explanation.pass("issuers", policy.issuers().isEmpty() ? "every configured issuer is accepted"
 						: "issuer is one of " + policy.issuers());
@@ -190,7 +203,7 @@ final class ExplainHandler {
 			RoutePolicy.Evaluation evaluation = policy.evaluate(verified,
 					ServerWebExchangeUtils.getUriTemplateVariables(probe));
 			for (RoutePolicy.RuleResult result : evaluation.rules()) {
-				if (!result.rule().startsWith("issuer is one of")) {
+				if (!result.rule().startsWith("issuer is one of") && !result.rule().startsWith("sender-constrained")) {
 					rule(explanation, probe, ruleName(result.rule()), result.reason(), result.rule());
 				}
 			}
@@ -200,6 +213,25 @@ final class ExplainHandler {
 			explanation.skip("issuers", "revocation", "roles", "scopes");
 			return Mono.just(Optional.empty());
 		});
+	}
+
+	/**
+	 * DPoP (RFC 9449): whether the token fits its scheme and the route's
+	 * {@code sender-constrained}. A proof is never checked here: that would spend its
+	 * {@code jti}.
+	 */
+	private void explainDpop(Explanation explanation, ServerWebExchange probe, RoutePolicy policy,
+			VerifiedToken verified, boolean dpopScheme) {
+		RuntimeException refusal = this.dpop.refusal(verified, dpopScheme, policy.senderConstrained());
+		if (refusal != null) {
+			explanation.fail("dpop", this.problems.toProblem(probe, refusal));
+		}
+		else if (dpopScheme) {
+			explanation.pass("dpop", "a DPoP-bound token; its DPoP proof is checked on each request, not here");
+		}
+		else if (policy.senderConstrained()) {
+			explanation.pass("dpop", "sender-constrained route");
+		}
 	}
 
 	/** The stable name a rule is listed under (its description is the pass text). */
@@ -278,6 +310,10 @@ final class ExplainHandler {
 		body.put("roles", policy.roles());
 		body.put("scopes", policy.scopes());
 		body.put("issuers", policy.issuers().stream().sorted().toList());
+		body.put("claims", policy.claims().stream().map(ClaimCondition::describe).toList());
+		Map<String, String> claimHeaders = new LinkedHashMap<>();
+		policy.headers().forEach((header) -> claimHeaders.put(header.name(), header.claim().toString()));
+		body.put("headers", claimHeaders);
 		body.put("forwardToken", policy.forwardToken());
 		body.put("senderConstrained", policy.senderConstrained());
 		body.put("rateLimits", policy.rateLimits().stream().map(ExplainHandler::limit).toList());
@@ -289,7 +325,10 @@ final class ExplainHandler {
 		body.put("name", limit.name());
 		body.put("requests", limit.requests());
 		body.put("period", DurationStyle.SIMPLE.print(limit.period()));
-		body.put("key", limit.key().name().toLowerCase(Locale.ROOT));
+		body.put("key", limit.keyName());
+		if (limit.isPlan()) {
+			body.put("when", limit.when().stream().map(ClaimCondition::describe).toList());
+		}
 		return body;
 	}
 

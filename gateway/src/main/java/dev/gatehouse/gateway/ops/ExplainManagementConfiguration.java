@@ -18,6 +18,7 @@ import dev.gatehouse.gateway.ratelimit.RateLimitFilter;
 import dev.gatehouse.gateway.routes.RoutesReload;
 import dev.gatehouse.gateway.security.TokenRevocationCheck;
 import dev.gatehouse.gateway.security.TokenVerifier;
+import dev.gatehouse.gateway.security.dpop.DpopEnforcement;
 
 /**
  * {@code GET <management base path>/gatehouse/explain}, in the management server's own
@@ -33,10 +34,10 @@ class ExplainManagementConfiguration {
 	RouterFunction<ServerResponse> gatehouseExplain(WebEndpointProperties endpoints, RouteLocator routes,
 			RoutePolicies policies, TokenVerifier verifier, ObjectProvider<TokenRevocationCheck> revocation,
 			RateLimitFilter limiter, ObjectProvider<HttpHeadersFilter> headers, GatewayExceptionHandler problems,
-			RoutesReload reload) {
+			RoutesReload reload, ObjectProvider<DpopEnforcement> dpop) {
 		ExplainHandler handler = new ExplainHandler(routes, policies, verifier,
 				revocation.getIfAvailable(() -> TokenRevocationCheck.NONE), limiter, headers.orderedStream().toList(),
-				problems, reload);
+				problems, reload, dpop.getIfAvailable(DpopEnforcement::disabled));
 		String path = endpoints.getBasePath() + "/gatehouse/explain";
 		return RouterFunctions.route(RequestPredicates.GET(path), handler::explain);
 	}

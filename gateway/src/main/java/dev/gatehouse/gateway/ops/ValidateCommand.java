@@ -31,6 +31,7 @@ import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
 import dev.gatehouse.gateway.policy.RoutePolicies;
 import dev.gatehouse.gateway.routes.RouteDefinitionChecker;
+import dev.gatehouse.gateway.security.dpop.DpopProperties;
 
 /**
  * {@code java -jar gateway.jar validate [--spring.config.additional-location=...]}: reads
@@ -96,6 +97,7 @@ public final class ValidateCommand {
 
 	private static int check(ConfigurableApplicationContext context, List<String> problems) {
 		GatehouseProperties properties = properties(context, problems);
+		bind(context, DpopProperties.PREFIX, DpopProperties.class, problems);
 		List<String> issuers = (properties != null) ? properties.issuers()
 			.stream()
 			.map(GatehouseProperties.Issuer::issuer)
@@ -120,20 +122,26 @@ public final class ValidateCommand {
 	 * Bound and checked as the gateway binds them; {@code null} when they do not bind.
 	 */
 	private static GatehouseProperties properties(ConfigurableApplicationContext context, List<String> problems) {
+		return bind(context, GatehouseProperties.PREFIX, GatehouseProperties.class, problems);
+	}
+
+	/**
+	 * One settings record bound and checked as the gateway binds it; {@code null} (and
+	 * its problems added) when it does not bind.
+	 */
+	private static <T> T bind(ConfigurableApplicationContext context, String prefix, Class<T> type,
+			List<String> problems) {
 		Validator validator = context.getBeanProvider(Validator.class).getIfUnique();
 		Binder binder = Binder.get(context.getEnvironment());
-		GatehouseProperties properties;
 		try {
-			properties = (validator != null)
-					? binder.bindOrCreate(GatehouseProperties.PREFIX, Bindable.of(GatehouseProperties.class),
-							new ValidationBindHandler(validator))
-					: binder.bindOrCreate(GatehouseProperties.PREFIX, GatehouseProperties.class);
+			return (validator != null)
+					? binder.bindOrCreate(prefix, Bindable.of(type), new ValidationBindHandler(validator))
+					: binder.bindOrCreate(prefix, type);
 		}
 		catch (BindException ex) {
 			problems.addAll(bindProblems(ex));
 			return null;
 		}
-		return properties;
 	}
 
 	private static List<String> bindProblems(BindException ex) {

@@ -33,6 +33,16 @@ import dev.gatehouse.gateway.security.TokenRejectedException.Reason;
  */
 final class IssuerVerifier {
 
+	static {
+		// jjwt seeds its SecureRandom (a blocking read of /dev/urandom) in a class
+		// initialiser the first time an algorithm needs it, an HMAC verification
+		// included.
+		// Done here, when the issuers are set up at start-up, never on the event loop
+		// verifying the first token: a class whose initialiser fails there stays unusable
+		// for the life of the JVM.
+		Jwts.SIG.HS256.key().build();
+	}
+
 	private final String issuer;
 
 	private final Set<String> audiences;

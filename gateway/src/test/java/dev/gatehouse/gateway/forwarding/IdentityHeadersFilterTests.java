@@ -66,6 +66,48 @@ class IdentityHeadersFilterTests {
 	}
 
 	@Test
+	void hopByHopHeadersAndEveryHeaderTheClientNamesInConnectionAreDropped() {
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/api")
+					.header(HttpHeaders.CONNECTION, "keep-alive, X-Secret-Hop")
+					.header("Keep-Alive", "timeout=5")
+					.header("x-secret-hop", "1")
+					.header("Proxy-Authorization", "Basic abc")
+					.header("TE", "gzip")
+					.header("Accept", "application/json"));
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(exchange.getRequest().getHeaders(), exchange);
+		assertThat(out.containsHeader(HttpHeaders.CONNECTION)).isFalse();
+		assertThat(out.containsHeader("Keep-Alive")).isFalse();
+		assertThat(out.containsHeader("X-Secret-Hop")).isFalse();
+		assertThat(out.containsHeader("Proxy-Authorization")).isFalse();
+		assertThat(out.containsHeader("TE")).isFalse();
+		assertThat(out.get("Accept")).containsExactly("application/json");
+	}
+
+	@Test
+	void theConfiguredHopByHopSetIsTheOneRemoved() {
+		HopByHopHeadersFilter hopByHop = new HopByHopHeadersFilter();
+		hopByHop.setHeaders(java.util.Set.of("X-Internal-Hop"));
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.get("http://gw.test/api")
+					.header("x-internal-hop", "1")
+					.header("Keep-Alive", "timeout=5"));
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY, hopByHop).filter(exchange.getRequest().getHeaders(),
+				exchange);
+		assertThat(out.containsHeader("X-Internal-Hop")).isFalse();
+		assertThat(out.get("Keep-Alive")).containsExactly("timeout=5");
+	}
+
+	@Test
+	void hopByHopRemovalOnRequestsIsLeftToThisFilterAndResponsesKeepIt() {
+		HopByHopHeadersFilter hopByHop = new HopByHopHeadersFilter();
+		assertThat(hopByHop.supports(org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter.Type.REQUEST))
+			.isFalse();
+		assertThat(hopByHop.supports(org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter.Type.RESPONSE))
+			.isTrue();
+	}
+
+	@Test
 	void aCallThatIsNotGrpcGetsNoTe() {
 		MockServerWebExchange exchange = exchange("198.51.100.1",
 				MockServerHttpRequest.post("http://gw.test/api").header(HttpHeaders.CONTENT_TYPE, "application/json"));

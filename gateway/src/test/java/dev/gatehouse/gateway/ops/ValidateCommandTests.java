@@ -79,21 +79,24 @@ class ValidateCommandTests {
 				  - id: items
 				    uri: http://backend:8080
 				    predicates: [Path=/api/items]
-				    metadata: { role: [user] }
+				    metadata: { role: [user], sender-constrained: maybe }
 				  - id: admin
 				    uri: http://backend:8080
 				    predicates: [Paht=/admin/**]
 				gatehouse.gateway:
 				  clock-skew: -5s
+				  dpop: { max-age: 0s }
 				  routes-file: %s
 				""".formatted(routesFile));
 		Result result = validate("--spring.config.additional-location=file:" + config);
 		assertThat(result.output()).contains("gatehouse.gateway.clock-skew: must be zero or positive")
 			.contains(ROUTES + "[0].metadata.role: unknown policy key")
+			.contains(ROUTES + "[0].metadata.sender-constrained: must be true or false, was 'maybe'")
+			.contains("gatehouse.gateway.dpop.max-age: must be at least 1s")
 			.contains(ROUTES + "[1].predicates[0] (Paht): ")
 			.contains("gatehouse.gateway.routes-file (" + routesFile + "): " + ROUTES + "[0].filters[0] (StripPrefx): ")
 			.contains(ROUTES + "[0].metadata.issuers[0]: 'http://unknown.test' is not a configured issuer")
-			.contains("5 problems: the gateway configuration is not valid.");
+			.contains("7 problems: the gateway configuration is not valid.");
 		assertThat(result.code()).isEqualTo(1);
 	}
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.ActiveProfiles;
@@ -45,6 +46,9 @@ class ClaimsPolicyIT {
 	@LocalServerPort
 	int port;
 
+	@LocalManagementPort
+	int managementPort;
+
 	@DynamicPropertySource
 	static void addresses(DynamicPropertyRegistry registry) {
 		registry.add("gatehouse.test.backend-url", backend::baseUrl);
@@ -77,6 +81,31 @@ class ClaimsPolicyIT {
 	private static String acme(String subject, String plan) {
 		return token(subject, "\"tenant\":\"acme\",\"plan\":\"" + plan
 				+ "\",\"email\":\"ann@example.com\",\"org\":{\"id\":\"acme\"}");
+	}
+
+	@Test
+	void explainListsTheRoutesClaimConditionsClaimHeadersAndPlans() {
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/actuator/gatehouse/explain?method=GET&path=/tenants/acme/orders")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.policy.claims.length()")
+			.isEqualTo(4)
+			.jsonPath("$.policy.claims[0]")
+			.isEqualTo("tenant equals the path variable {tenant}")
+			.jsonPath("$.policy.headers['X-Tenant']")
+			.isEqualTo("tenant")
+			.jsonPath("$.policy.headers['X-Plan']")
+			.isEqualTo("plan")
+			.jsonPath("$.policy.rateLimits[0].key")
+			.isEqualTo("claim:tenant")
+			.jsonPath("$.policy.rateLimits[1].when[0]")
+			.isEqualTo("plan equals 'gold'");
 	}
 
 	@Test

@@ -141,4 +141,25 @@ class RoutesFileWatcherTests {
 		assertThat(empty.routes()).isEmpty();
 	}
 
+	@Test
+	void everyRouteThatDoesNotBindIsReportedNotOnlyTheFirst() {
+		String yaml = """
+				spring.cloud.gateway.server.webflux.routes:
+				  - id: a
+				    uri: http://a.test
+				    predicates: [Path]
+				  - id: b
+				    uri: http://b.test
+				    predicates: [Path=/b/**]
+				  - id: c
+				    uri: http://c.test
+				    predicates: [Host]
+				""";
+		RoutesFile.Parsed parsed = RoutesFile.parse(Path.of("r.yml"), yaml.getBytes(), PlaceholdersResolver.NONE);
+		assertThat(parsed.problems()).hasSize(2)
+			.anySatisfy((problem) -> assertThat(problem).startsWith("spring.cloud.gateway.server.webflux.routes[0]"))
+			.anySatisfy((problem) -> assertThat(problem).startsWith("spring.cloud.gateway.server.webflux.routes[2]"));
+		assertThat(parsed.routes()).isEmpty();
+	}
+
 }

@@ -47,6 +47,14 @@ public final class BlockHoundInstaller implements LauncherSessionListener {
 			// a wait for a permission (those are taken with a zero timeout). See
 			// docs/rate-limits-and-revocation.md.
 			.allowBlockingCallsInside("io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter", "compareAndSet")
+			// Netty's adaptive buffer allocator (4.2) takes a StampedLock, held for an
+			// array
+			// swap, when it grows or frees a magazine; event loops allocate by design,
+			// and on
+			// a loaded machine two of them can meet there (seen in ProtocolsIT's 200 MB
+			// upload).
+			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
 			// WireMock runs in the test JVM on its own (Jetty) threads.
 			.allowBlockingCallsInside("com.github.tomakehurst.wiremock.core.WireMockApp", "serveStubFor"));
 	}

@@ -81,6 +81,11 @@ public final class GatewayInstance implements AutoCloseable {
 		return this.baseUrl;
 	}
 
+	/** {@code http://127.0.0.1:<management port>} */
+	public String managementUrl() {
+		return "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.management.port");
+	}
+
 	public <T> T bean(Class<T> type) {
 		return this.context.getBean(type);
 	}

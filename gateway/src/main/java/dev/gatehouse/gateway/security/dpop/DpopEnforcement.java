@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
 
@@ -30,6 +31,9 @@ public final class DpopEnforcement {
 	private static final String SCHEME = "dpop";
 
 	private static final int TOKEN_START = SCHEME.length() + 1;
+
+	/** RFC 9449 section 7.1: {@code token68}, compiled once. */
+	private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
 	private final boolean enabled;
 
@@ -99,7 +103,7 @@ public final class DpopEnforcement {
 			return null;
 		}
 		String token = value.substring(TOKEN_START);
-		if (!token.matches("[A-Za-z0-9._~+/-]+=*")) {
+		if (!TOKEN68.matcher(token).matches()) {
 			throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, "DPoP credentials");
 		}
 		return token;
@@ -114,12 +118,34 @@ public final class DpopEnforcement {
 	 * token
 	 */
 	public void checkBearer(VerifiedToken token, boolean senderConstrainedRoute) {
+		DpopRequiredException refusal = refusal(token, false, senderConstrainedRoute);
+		if (refusal != null) {
+			throw refusal;
+		}
+	}
+
+	/**
+	 * Whether the token fits the way it was presented (also for the explain endpoint,
+	 * which never checks a proof: that would spend its {@code jti}).
+	 * @param token the verified token
+	 * @param dpopScheme whether it came with the {@code DPoP} scheme (else
+	 * {@code Bearer})
+	 * @param senderConstrainedRoute whether the route says
+	 * {@code sender-constrained: true}
+	 * @return {@code null} when it does, else the refusal
+	 */
+	public DpopRequiredException refusal(VerifiedToken token, boolean dpopScheme, boolean senderConstrainedRoute) {
+		if (dpopScheme) {
+			return token.senderConstrained() ? null
+					: new DpopRequiredException(DpopRequiredException.Reason.TOKEN_NOT_BOUND, this.challenge);
+		}
 		if (token.senderConstrained()) {
-			throw new DpopRequiredException(DpopRequiredException.Reason.BOUND_TOKEN_AS_BEARER, this.challenge);
+			return new DpopRequiredException(DpopRequiredException.Reason.BOUND_TOKEN_AS_BEARER, this.challenge);
 		}
 		if (senderConstrainedRoute) {
-			throw new DpopRequiredException(DpopRequiredException.Reason.SENDER_CONSTRAINED_ROUTE, this.challenge);
+			return new DpopRequiredException(DpopRequiredException.Reason.SENDER_CONSTRAINED_ROUTE, this.challenge);
 		}
+		return null;
 	}
 
 	/**
@@ -133,8 +159,9 @@ public final class DpopEnforcement {
 	 * {@link DpopReplayCheckUnavailableException})
 	 */
 	public Mono<Void> checkProof(ServerHttpRequest request, String accessToken, VerifiedToken token) {
-		if (!token.senderConstrained()) {
-			return Mono.error(new DpopRequiredException(DpopRequiredException.Reason.TOKEN_NOT_BOUND, this.challenge));
+		DpopRequiredException unbound = refusal(token, true, false);
+		if (unbound != null) {
+			return Mono.error(unbound);
 		}
 		List<String> proofs = request.getHeaders().get(PROOF_HEADER);
 		if (proofs == null || proofs.isEmpty()) {

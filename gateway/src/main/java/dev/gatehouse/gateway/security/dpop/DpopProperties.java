@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled whether {@code Authorization: DPoP} requests are accepted; when off, a
  * DPoP-bound token is refused in any case (it cannot be used as a bearer token)
  * @param signingAlgorithms the proof algorithms accepted, listed in this order in the
- * {@code algs} of every DPoP challenge (asymmetric only: never {@code none} nor HMAC)
+ * {@code algs} of every DPoP challenge (asymmetric only: never {@code none} nor HMAC);
+ * the default lists them cheapest to verify first (docs/dpop.md, cost)
  * @param maxAge how far into the past a proof's {@code iat} may lie; also how long its
  * {@code jti} is remembered
  * @param clockSkew how far into the future a proof's {@code iat} may lie
@@ -32,17 +33,20 @@ import org.springframework.validation.annotation.Validated;
  * @param replayCache the in-memory replay cache
  * @param nonce server-provided nonces ({@code DPoP-Nonce})
  */
-@ConfigurationProperties("gatehouse.gateway.dpop")
+@ConfigurationProperties(DpopProperties.PREFIX)
 @Validated
 public record DpopProperties(
 		@DefaultValue("true") boolean enabled, @NotEmpty(message = "must list at least one algorithm") @DefaultValue( {
-				"RS256", "ES256", "EdDSA",
-				"PS256" }) List<@NotNull @Pattern(regexp = DpopAlgorithm.NAMES,
+				"RS256", "PS256", "EdDSA",
+				"ES256" }) List<@NotNull @Pattern(regexp = DpopAlgorithm.NAMES,
 						message = "'${validatedValue}' is not a DPoP proof algorithm the gateway verifies; expected one of "
 								+ DpopAlgorithm.NAMES) String> signingAlgorithms,
 		@NotNull @DurationMin(seconds = 1, message = "must be at least 1s") @DefaultValue("60s") Duration maxAge,
 		@NotNull @DurationMin(seconds = 0, message = "must be zero or positive") @DefaultValue("5s") Duration clockSkew,
 		URI publicBaseUrl, @Valid @DefaultValue ReplayCache replayCache, @Valid @DefaultValue Nonce nonce){
+
+	/** Prefix of the DPoP properties. */
+	public static final String PREFIX = "gatehouse.gateway.dpop";
 
 	/**
 	 * @return whether {@code public-base-url} is an absolute http(s) URL without path,

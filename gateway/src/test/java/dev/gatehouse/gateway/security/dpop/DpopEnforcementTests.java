@@ -161,6 +161,11 @@ class DpopEnforcementTests {
 			.build();
 		assertThat(this.dpop.extractToken(bearer)).isNull();
 		assertThat(DpopEnforcement.disabled().extractToken(request())).isNull();
+		MockServerHttpRequest malformed = MockServerHttpRequest.get("http://gw.test/")
+			.header(HttpHeaders.AUTHORIZATION, "DPoP not a token")
+			.build();
+		assertThatExceptionOfType(dev.gatehouse.gateway.security.TokenRejectedException.class)
+			.isThrownBy(() -> this.dpop.extractToken(malformed));
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.gatehouse.gateway.support.AuthServiceProcess;
 import dev.gatehouse.gateway.support.GatewayInstance;
 import dev.gatehouse.gateway.support.TestRedis;
 import dev.gatehouse.gateway.support.TestTokens;
@@ -56,6 +57,8 @@ class DpopIT {
 
 	private static TestRedis redis;
 
+	private static AuthServiceProcess auth;
+
 	private static GatewayInstance first;
 
 	private static GatewayInstance second;
@@ -65,14 +68,15 @@ class DpopIT {
 		backend.start();
 		backend.stubFor(get(anyUrl()).willReturn(ok("from backend")));
 		redis = TestRedis.embedded();
+		auth = AuthServiceProcess.start(dir.resolve("auth"), redis.port());
 		Path pem = dir.resolve("issuer.pem");
 		Files.writeString(pem,
 				"-----BEGIN PUBLIC KEY-----\n"
 						+ Base64.getMimeEncoder().encodeToString(ISSUER_KEYS.getPublic().getEncoded())
 						+ "\n-----END PUBLIC KEY-----\n");
 		Map<String, String> properties = Map.of("gatehouse.test.backend-url", backend.baseUrl(),
-				"gatehouse.test.public-key-file", pem.toString(), "spring.data.redis.host", "127.0.0.1",
-				"spring.data.redis.port", Integer.toString(redis.port()));
+				"gatehouse.test.issuer", auth.baseUrl(), "gatehouse.test.public-key-file", pem.toString(),
+				"spring.data.redis.host", "127.0.0.1", "spring.data.redis.port", Integer.toString(redis.port()));
 		first = GatewayInstance.start("dpop", properties);
 		second = GatewayInstance.start("dpop", properties);
 	}
@@ -84,6 +88,9 @@ class DpopIT {
 		}
 		if (second != null) {
 			second.close();
+		}
+		if (auth != null) {
+			auth.close();
 		}
 		if (redis != null) {
 			redis.stop();
@@ -126,6 +133,29 @@ class DpopIT {
 	}
 
 	@Test
+	void aTokenTheRealAuthServiceBoundToTheBrowsersKeyWorksOnlyWithThatKey() throws Exception {
+		DpopProofs browser = DpopProofs.client("ES256");
+		String tokenUrl = auth.baseUrl() + "/token";
+		HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(tokenUrl))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("DPoP", browser.proof("POST", tokenUrl, null, Instant.now()))
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=root&password=root-password"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+		assertThat(login.body()).contains("\"token_type\":\"DPoP\"");
+		String token = login.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+		HttpResponse<String> response = call(first, "/bound/me", "DPoP " + token,
+				browser.proof("GET", PUBLIC_URL + "/bound/me", token, Instant.now()));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(call(second, "/bound/me", "Bearer " + token, null).statusCode()).isEqualTo(401);
+		DpopProofs thief = DpopProofs.client("ES256");
+		assertThat(call(second, "/bound/me", "DPoP " + token,
+				thief.proof("GET", PUBLIC_URL + "/bound/me", token, Instant.now()))
+			.statusCode()).isEqualTo(401);
+		assertThat(backend.findAll(getRequestedFor(urlPathEqualTo("/bound/me")))).hasSize(1);
+	}
+
+	@Test
 	void aProofUsedAtOneInstanceIsRefusedAtTheOther() throws Exception {
 		String token = boundToken(CLIENT.thumbprint());
 		String proof = CLIENT.proof("GET", PUBLIC_URL + "/api/replayed", token, Instant.now());
@@ -163,6 +193,26 @@ class DpopIT {
 		HttpResponse<String> refused = call(first, "/bound/items", "Bearer " + bearer, null);
 		assertThat(refused.statusCode()).isEqualTo(401);
 		assertThat(refused.body()).contains("urn:gatehouse:problem:dpop-required");
+	}
+
+	@Test
+	void explainShowsTheRouteIsSenderConstrainedAndWhyABoundBearerTokenIsRefusedWithoutSpendingAProof()
+			throws Exception {
+		String token = boundToken(CLIENT.thumbprint());
+		HttpResponse<String> asBearer = http.send(HttpRequest
+			.newBuilder(URI.create(first.managementUrl() + "/actuator/gatehouse/explain?method=GET&path=/bound/x"))
+			.header("Authorization", "Bearer " + token)
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(asBearer.statusCode()).isEqualTo(200);
+		assertThat(asBearer.body())
+			.contains("\"decision\":\"deny\"", "\"status\":401", "\"senderConstrained\":true",
+					"a DPoP-bound token must be sent with the DPoP scheme")
+			.doesNotContain(token);
+		HttpResponse<String> withDpop = http.send(HttpRequest
+			.newBuilder(URI.create(first.managementUrl() + "/actuator/gatehouse/explain?method=GET&path=/bound/x"))
+			.header("Authorization", "DPoP " + token)
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(withDpop.body()).contains("\"decision\":\"allow\"", "checked on each request");
 	}
 
 	@Test
