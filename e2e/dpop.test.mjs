@@ -130,7 +130,7 @@ test('the page logs in with DPoP, gets DPoP-bound tokens and calls the API with 
       const passwordGrant = record.requests.find((request) => request.grant === 'password');
       await assertProof(passwordGrant.dpop, { htm: 'POST', htu: TOKEN_URL, jkt });
       assert.equal(passwordGrant.authorization, undefined);
-      const calls = record.requests.filter((request) => request.path === '/api/items' || request.path === '/auth/users/me');
+      const calls = record.requests.filter((request) => ['/api/items', '/auth/users/me'].includes(request.path));
       assert.ok(calls.length >= 2, 'it called the API');
       const proofs = new Set();
       for (const call of calls) {
@@ -178,8 +178,8 @@ test('a reload keeps the key and the session: one refresh signed by the same key
     }
   });
 
-test('a copied access token is refused without the page key: as Bearer, and as DPoP with a proof of another key',
-  { timeout: 60_000 }, async () => {
+test('a copied access token gets 401 without the page key (as Bearer, with a proof of another key), at the gateway '
+  + 'and at the auth-service', { timeout: 60_000 }, async () => {
     const { context, page, record } = await openPage();
     try {
       await login(page, 'johndoe', 'secret');
@@ -198,11 +198,22 @@ test('a copied access token is refused without the page key: as Bearer, and as D
       assert.equal(asDpop.status, 401);
       assert.match(asDpop.headers.get('www-authenticate') ?? '', /^DPoP /);
 
+      // the auth-service's own API (through the gateway's public /auth/** route) refuses the copy the same ways
+      const me = BASE + '/auth/users/me';
+      const meAsBearer = await fetch(me, { headers: { Authorization: 'Bearer ' + token } });
+      assert.equal(meAsBearer.status, 401);
+      const meWithOtherKey = await fetch(me, { headers: { Authorization: 'DPoP ' + token,
+        DPoP: await dpopProof({ ...thief, htm: 'GET', htu: me, accessToken: token }) } });
+      assert.equal(meWithOtherKey.status, 401);
+      assert.match(meWithOtherKey.headers.get('www-authenticate') ?? '', /^DPoP /);
+
       // the same copy with a proof of the page's key (signed inside the page): accepted, so the refusals above were
       // for the key
-      const withPageKey = await fetch(url, { headers: { Authorization: 'DPoP ' + token,
-        DPoP: await proofInPage(page, { htm: 'GET', htu: url, accessToken: token }) } });
-      assert.equal(withPageKey.status, 200);
+      for (const target of [url, me]) {
+        const withPageKey = await fetch(target, { headers: { Authorization: 'DPoP ' + token,
+          DPoP: await proofInPage(page, { htm: 'GET', htu: target, accessToken: token }) } });
+        assert.equal(withPageKey.status, 200, target);
+      }
       assert.deepEqual(record.pageErrors, []);
     } finally {
       await context.close();
@@ -224,7 +235,8 @@ test('a copied refresh token is refused without the page key, and the page refre
           Origin: BASE, Cookie: 'refresh_token=' + cookie.value } });
       assert.equal(asCookie.status, 400);
       // the copied value as a refresh_token parameter, without a proof, and with a proof of another key
-      const withoutProof = await fetch(TOKEN_URL, tokenForm({ grant_type: 'refresh_token', refresh_token: cookie.value }));
+      const withoutProof = await fetch(TOKEN_URL,
+        tokenForm({ grant_type: 'refresh_token', refresh_token: cookie.value }));
       assert.equal(withoutProof.status, 400);
       const thief = await otherKey();
       const withOtherKey = await fetch(TOKEN_URL, { ...tokenForm({ grant_type: 'refresh_token',
