@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -16,6 +17,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.web.context.reactive.AnnotationConfigReactiveWebApplicationContext;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
@@ -23,6 +25,7 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.Validator;
@@ -30,6 +33,7 @@ import org.springframework.validation.Validator;
 import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
 import dev.gatehouse.gateway.policy.RoutePolicies;
+import dev.gatehouse.gateway.routes.RouteBinding;
 import dev.gatehouse.gateway.routes.RouteDefinitionChecker;
 import dev.gatehouse.gateway.security.dpop.DpopProperties;
 
@@ -65,10 +69,14 @@ public final class ValidateCommand {
 		// no management server either, whatever the configuration says; and Spring Cloud
 		// Gateway's own route building must not stop the context at the first bad route
 		// (the checks below report them all)
-		application.addInitializers((context) -> context.getEnvironment()
-			.getPropertySources()
-			.addFirst(new MapPropertySource("validate", Map.of("management.server.port", "-1",
-					"spring.cloud.gateway.server.webflux.fail-on-route-definition-error", "false"))));
+		AtomicReference<ConfigurableEnvironment> environment = new AtomicReference<>();
+		application.addInitializers((context) -> {
+			environment.set(context.getEnvironment());
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("validate", Map.of("management.server.port", "-1",
+						"spring.cloud.gateway.server.webflux.fail-on-route-definition-error", "false")));
+		});
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);
 		application.setDefaultProperties(
@@ -81,7 +89,10 @@ public final class ValidateCommand {
 			routes = check(context, problems);
 		}
 		catch (RuntimeException ex) {
-			problems = List.of(describe(ex));
+			problems = routeBindingProblems(ex, environment.get());
+			if (problems.isEmpty()) {
+				problems = List.of(describe(ex));
+			}
 		}
 		for (String problem : problems) {
 			out.println(problem);
@@ -164,6 +175,23 @@ public final class ValidateCommand {
 	 */
 	private static String kebabCase(String field) {
 		return field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+	}
+
+	/**
+	 * When the application's routes do not bind, Spring Boot stops at the first route
+	 * that fails; binding them one by one names every one that does.
+	 */
+	private static List<String> routeBindingProblems(RuntimeException ex, ConfigurableEnvironment environment) {
+		for (Throwable cause = ex; cause != null && environment != null; cause = cause.getCause()) {
+			if (cause instanceof BindException bind && bind.getProperty() != null
+					&& bind.getProperty().getName().toString().startsWith(RouteDefinitionChecker.ROUTES_KEY)) {
+				return RouteBinding
+					.of(ConfigurationPropertySources.get(environment),
+							new PropertySourcesPlaceholdersResolver(environment))
+					.problems();
+			}
+		}
+		return List.of();
 	}
 
 	private static String describe(Throwable ex) {

@@ -6,17 +6,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.core.NestedExceptionUtils;
@@ -30,9 +22,6 @@ import org.springframework.core.io.ByteArrayResource;
  * Spring Boot binds the application's routes.
  */
 final class RoutesFile {
-
-	private static final Pattern INDEX = Pattern
-		.compile(Pattern.quote(RouteDefinitionChecker.ROUTES_KEY) + "\\[(\\d+)\\]");
 
 	private RoutesFile() {
 	}
@@ -63,17 +52,12 @@ final class RoutesFile {
 		}
 		List<String> problems = new ArrayList<>();
 		boolean hasRoutes = false;
-		SortedSet<Integer> indexes = new TreeSet<>();
 		for (PropertySource<?> source : sources) {
 			if (source instanceof EnumerablePropertySource<?> enumerable) {
 				for (String name : enumerable.getPropertyNames()) {
 					if (name.equals(RouteDefinitionChecker.ROUTES_KEY)
 							|| name.startsWith(RouteDefinitionChecker.ROUTES_KEY + "[")) {
 						hasRoutes = true;
-						Matcher index = INDEX.matcher(name);
-						if (index.lookingAt()) {
-							indexes.add(Integer.valueOf(index.group(1)));
-						}
 					}
 					else {
 						problems
@@ -93,20 +77,9 @@ final class RoutesFile {
 		// route by route, so one route that does not bind (a malformed predicate or
 		// filter
 		// string, say) does not hide the problems of the others
-		Binder binder = new Binder(ConfigurationPropertySources.from(sources), placeholders,
-				ApplicationConversionService.getSharedInstance(), null);
-		List<RouteDefinition> routes = new ArrayList<>();
-		for (int index : indexes) {
-			String key = RouteDefinitionChecker.ROUTES_KEY + "[" + index + "]";
-			try {
-				binder.bind(key, Bindable.of(RouteDefinition.class)).ifBound(routes::add);
-			}
-			catch (BindException ex) {
-				String name = String.valueOf((ex.getProperty() != null) ? ex.getProperty().getName() : ex.getName());
-				problems.add(name + ": " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
-			}
-		}
-		return problems.isEmpty() ? new Parsed(List.copyOf(routes), List.of()) : new Parsed(List.of(), problems);
+		RouteBinding bound = RouteBinding.of(ConfigurationPropertySources.from(sources), placeholders);
+		return bound.problems().isEmpty() ? new Parsed(bound.routes(), List.of())
+				: new Parsed(List.of(), bound.problems());
 	}
 
 	/**

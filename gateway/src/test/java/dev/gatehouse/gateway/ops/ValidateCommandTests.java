@@ -101,6 +101,27 @@ class ValidateCommandTests {
 	}
 
 	@Test
+	void everyApplicationRouteThatDoesNotBindIsReportedNotOnlyTheFirst() throws IOException {
+		Path config = write("gateway.yml", """
+				spring.cloud.gateway.server.webflux.routes:
+				  - id: a
+				    uri: http://backend:8080
+				    predicates: [Path]
+				  - id: b
+				    uri: http://backend:8080
+				    predicates: [Path=/b/**]
+				  - id: c
+				    uri: http://backend:8080
+				    predicates: [Host]
+				""");
+		Result result = validate("--spring.config.additional-location=file:" + config);
+		assertThat(result.output()).contains(ROUTES + "[0].predicates[0]: Unable to parse PredicateDefinition text")
+			.contains(ROUTES + "[2].predicates[0]: Unable to parse PredicateDefinition text")
+			.contains("2 problems: the gateway configuration is not valid.");
+		assertThat(result.code()).isEqualTo(1);
+	}
+
+	@Test
 	void missingRoutesFileIsAProblem() {
 		Result result = validate("--gatehouse.gateway.routes-file=" + this.dir.resolve("absent.yml"));
 		assertThat(result.output())
