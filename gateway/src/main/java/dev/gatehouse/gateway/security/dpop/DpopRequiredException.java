@@ -1,13 +1,8 @@
 package dev.gatehouse.gateway.security.dpop;
 
 import java.net.URI;
-import java.util.Locale;
-
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 
 import dev.gatehouse.gateway.problem.GatewayRefusal;
-import dev.gatehouse.gateway.problem.RefusalException;
 
 /**
  * The token and the way it was presented do not fit DPoP: a bound token sent as a bearer
@@ -16,12 +11,12 @@ import dev.gatehouse.gateway.problem.RefusalException;
  * {@code DPoP error="invalid_token"} with the accepted {@code algs} (RFC 9449 section
  * 7.1); counted as {@code dpop_<reason>}.
  */
-public class DpopRequiredException extends RefusalException {
+public class DpopRequiredException extends DpopRefusal {
 
 	private static final URI TYPE = GatewayRefusal.type("dpop-required");
 
 	/** Why. */
-	public enum Reason {
+	public enum Reason implements DpopRefusal.Described {
 
 		/** A sender-constrained ({@code cnf}) token sent as {@code Bearer}. */
 		BOUND_TOKEN_AS_BEARER("a DPoP-bound token must be sent with the DPoP scheme and a proof"),
@@ -32,46 +27,23 @@ public class DpopRequiredException extends RefusalException {
 
 		private final String description;
 
-		private final String tag;
-
 		Reason(String description) {
 			this.description = description;
-			this.tag = "dpop_" + name().toLowerCase(Locale.ROOT);
 		}
 
+		@Override
 		public String description() {
 			return this.description;
 		}
 
 	}
 
-	private final Reason reason;
-
-	private final DpopChallenge challenge;
-
 	DpopRequiredException(Reason reason, DpopChallenge challenge) {
-		super(reason.description(), HttpStatus.UNAUTHORIZED, TYPE, "DPoP required");
-		this.reason = reason;
-		this.challenge = challenge;
+		super(reason, challenge, TYPE, "DPoP required", "invalid_token", "The access token cannot be used this way: ");
 	}
 
 	public Reason getReason() {
-		return this.reason;
-	}
-
-	@Override
-	protected String clientDetail() {
-		return "The access token cannot be used this way: " + this.reason.description() + ".";
-	}
-
-	@Override
-	public HttpHeaders getHeaders() {
-		return this.challenge.withError("invalid_token", this.reason.description());
-	}
-
-	@Override
-	public String refusalReason() {
-		return this.reason.tag;
+		return (Reason) reason();
 	}
 
 }

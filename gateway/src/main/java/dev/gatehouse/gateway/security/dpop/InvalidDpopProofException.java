@@ -1,13 +1,8 @@
 package dev.gatehouse.gateway.security.dpop;
 
 import java.net.URI;
-import java.util.Locale;
-
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 
 import dev.gatehouse.gateway.problem.GatewayRefusal;
-import dev.gatehouse.gateway.problem.RefusalException;
 
 /**
  * The {@code DPoP} proof of a request is not acceptable (RFC 9449 section 4.3): 401
@@ -15,12 +10,12 @@ import dev.gatehouse.gateway.problem.RefusalException;
  * accepted {@code algs}; counted as {@code dpop_<reason>}. The description never holds
  * proof or token content.
  */
-public class InvalidDpopProofException extends RefusalException {
+public class InvalidDpopProofException extends DpopRefusal {
 
 	private static final URI TYPE = GatewayRefusal.type("invalid-dpop-proof");
 
 	/** Why a proof was refused. */
-	public enum Reason {
+	public enum Reason implements DpopRefusal.Described {
 
 		/** No {@code DPoP} header with a DPoP-scheme token. */
 		MISSING("DPoP proof missing"),
@@ -55,46 +50,24 @@ public class InvalidDpopProofException extends RefusalException {
 
 		private final String description;
 
-		private final String tag;
-
 		Reason(String description) {
 			this.description = description;
-			this.tag = "dpop_" + name().toLowerCase(Locale.ROOT);
 		}
 
+		@Override
 		public String description() {
 			return this.description;
 		}
 
 	}
 
-	private final Reason reason;
-
-	private final DpopChallenge challenge;
-
 	InvalidDpopProofException(Reason reason, DpopChallenge challenge) {
-		super(reason.description(), HttpStatus.UNAUTHORIZED, TYPE, "Invalid DPoP proof");
-		this.reason = reason;
-		this.challenge = challenge;
+		super(reason, challenge, TYPE, "Invalid DPoP proof", "invalid_dpop_proof",
+				"The DPoP proof is not acceptable: ");
 	}
 
 	public Reason getReason() {
-		return this.reason;
-	}
-
-	@Override
-	protected String clientDetail() {
-		return "The DPoP proof is not acceptable: " + this.reason.description() + ".";
-	}
-
-	@Override
-	public HttpHeaders getHeaders() {
-		return this.challenge.withError("invalid_dpop_proof", this.reason.description());
-	}
-
-	@Override
-	public String refusalReason() {
-		return this.reason.tag;
+		return (Reason) reason();
 	}
 
 }
