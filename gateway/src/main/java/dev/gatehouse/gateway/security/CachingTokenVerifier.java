@@ -2,8 +2,6 @@ package dev.gatehouse.gateway.security;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -57,34 +55,9 @@ final class CachingTokenVerifier implements TokenVerifier {
 	 */
 	record TokenDigest(long a, long b, long c, long d) {
 
-		private static final MessageDigest PROTOTYPE = sha256();
-
 		static TokenDigest of(String token) {
-			byte[] digest = newDigest().digest(token.getBytes(StandardCharsets.US_ASCII));
-			ByteBuffer bytes = ByteBuffer.wrap(digest);
+			ByteBuffer bytes = ByteBuffer.wrap(Sha256.digest(token.getBytes(StandardCharsets.US_ASCII)));
 			return new TokenDigest(bytes.getLong(), bytes.getLong(), bytes.getLong(), bytes.getLong());
-		}
-
-		/**
-		 * Cloning a digest skips the provider lookup {@code getInstance} does on every
-		 * call.
-		 */
-		private static MessageDigest newDigest() {
-			try {
-				return (MessageDigest) PROTOTYPE.clone();
-			}
-			catch (CloneNotSupportedException ex) {
-				return sha256();
-			}
-		}
-
-		private static MessageDigest sha256() {
-			try {
-				return MessageDigest.getInstance("SHA-256");
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException("SHA-256 is required of every JVM", ex);
-			}
 		}
 
 	}

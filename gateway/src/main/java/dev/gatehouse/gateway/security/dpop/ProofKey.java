@@ -6,7 +6,6 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -20,6 +19,8 @@ import java.util.Base64;
 import java.util.Set;
 
 import tools.jackson.databind.JsonNode;
+
+import dev.gatehouse.gateway.security.Sha256;
 
 /**
  * The public key of a DPoP proof's {@code jwk} header and its RFC 7638 SHA-256
@@ -42,8 +43,6 @@ record ProofKey(PublicKey key, byte[] thumbprint) {
 	private static final int MAX_RSA_BITS = 8192;
 
 	private static final ECParameterSpec P256 = p256();
-
-	private static final MessageDigest SHA256 = sha256();
 
 	private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
@@ -156,31 +155,12 @@ record ProofKey(PublicKey key, byte[] thumbprint) {
 
 	/** RFC 7638: SHA-256 of the required members, sorted, without white space. */
 	private static byte[] thumbprint(String canonicalJson) {
-		return sha256Clone().digest(canonicalJson.getBytes(StandardCharsets.US_ASCII));
+		return Sha256.digest(canonicalJson.getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/** SHA-256 of text, UTF-8 (ASCII for the access token of {@code ath}). */
 	static byte[] sha256(String text) {
-		return sha256Clone().digest(text.getBytes(StandardCharsets.UTF_8));
-	}
-
-	/** Cloning skips the provider lookup {@code getInstance} makes on every call. */
-	private static MessageDigest sha256Clone() {
-		try {
-			return (MessageDigest) SHA256.clone();
-		}
-		catch (CloneNotSupportedException ex) {
-			return sha256();
-		}
-	}
-
-	private static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
-		}
+		return Sha256.digest(text.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static ECParameterSpec p256() {
