@@ -68,6 +68,11 @@ class DpopIT {
 	/** The service's clock: it stands still unless a test moves it. */
 	private MutableClock clock;
 
+	/**
+	 * A user of this test only: with PostgreSQL the tests of a JVM share one schema.
+	 */
+	private String username;
+
 	@BeforeAll
 	static void connectRedis() {
 		redisFactory = new LettuceConnectionFactory("127.0.0.1", TestRedis.port());
@@ -91,8 +96,9 @@ class DpopIT {
 			.run(args.toArray(String[]::new));
 		this.base = "http://127.0.0.1:" + ((WebServerApplicationContext) this.context).getWebServer().getPort();
 		this.clock = this.context.getBean(MutableClock.class);
+		this.username = "dpop-user-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 		this.context.getBean(UserService.class)
-			.create("dpop-user", "dpop user password", "dpop@example.com", "DPoP User", List.of("user"));
+			.create(this.username, "dpop user password", this.username + "@example.com", "DPoP User", List.of("user"));
 	}
 
 	@AfterEach
@@ -108,7 +114,7 @@ class DpopIT {
 		String jkt = DpopProofs.thumbprint(key);
 		String loginProof = proof(key);
 		HttpResponse<String> login = token(
-				Map.of("grant_type", "password", "username", "dpop-user", "password", "dpop user password"),
+				Map.of("grant_type", "password", "username", this.username, "password", "dpop user password"),
 				loginProof);
 		assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
 		assertThat(field(login, "token_type")).isEqualTo("DPoP");
@@ -143,7 +149,7 @@ class DpopIT {
 	void aProofIsSingleUseAndMustNameThePublicTokenUrl() throws Exception {
 		KeyPair key = DpopProofs.ed25519();
 		String proof = proof(key);
-		Map<String, String> login = Map.of("grant_type", "password", "username", "dpop-user", "password",
+		Map<String, String> login = Map.of("grant_type", "password", "username", this.username, "password",
 				"dpop user password");
 		assertThat(token(login, proof).statusCode()).isEqualTo(200);
 		HttpResponse<String> replayed = token(login, proof);
