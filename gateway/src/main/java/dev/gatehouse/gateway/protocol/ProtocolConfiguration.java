@@ -57,17 +57,12 @@ public class ProtocolConfiguration {
 
 	static void validate(ProtocolProperties properties, Environment environment) {
 		List<String> problems = new ArrayList<>();
-		if (properties.maxRequestSize() == null || properties.maxRequestSize().toBytes() <= 0) {
-			problems.add("gatehouse.gateway.max-request-size: must be a positive data size such as 10MB");
-		}
 		Integer port = properties.httpRedirectPort();
 		if (port != null) {
 			boolean tls = StringUtils.hasText(environment.getProperty("server.ssl.bundle"))
 					&& environment.getProperty("server.ssl.enabled", Boolean.class, true);
-			if (port < 0 || port > 65535) {
-				problems.add(REDIRECT_PORT + ": must be a port number (0-65535), was " + port);
-			}
-			else if (!tls) {
+			// the port's range is a constraint of ProtocolProperties
+			if (!tls) {
 				problems.add(REDIRECT_PORT + ": redirects to HTTPS, so the public port needs TLS (server.ssl.bundle)");
 			}
 		}

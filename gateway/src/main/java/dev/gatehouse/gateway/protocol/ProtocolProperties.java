@@ -1,5 +1,10 @@
 package dev.gatehouse.gateway.protocol;
 
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -16,6 +21,15 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("gatehouse.gateway")
 @Validated
-public record ProtocolProperties(Integer httpRedirectPort, @DefaultValue("10MB") DataSize maxRequestSize) {
+public record ProtocolProperties(@Min(0) @Max(65535) Integer httpRedirectPort,
+		@NotNull @DefaultValue("10MB") DataSize maxRequestSize) {
+
+	/**
+	 * @return whether the default body limit is a positive size
+	 */
+	@AssertTrue(message = "max-request-size: must be a positive data size such as 10MB")
+	boolean isMaxRequestSizePositive() {
+		return this.maxRequestSize == null || this.maxRequestSize.toBytes() > 0;
+	}
 
 }

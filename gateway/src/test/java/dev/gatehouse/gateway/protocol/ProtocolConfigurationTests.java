@@ -7,6 +7,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,13 +25,17 @@ class ProtocolConfigurationTests {
 	}
 
 	@Test
-	void aNonPositiveMaxRequestSizeOrABadPortStopsStartUp() {
-		assertThatThrownBy(() -> ProtocolConfiguration.validate(new ProtocolProperties(null, DataSize.ofBytes(0)),
-				new MockEnvironment()))
-			.hasMessageContaining("gatehouse.gateway.max-request-size");
-		assertThatThrownBy(() -> ProtocolConfiguration.validate(new ProtocolProperties(70000, DataSize.ofMegabytes(1)),
-				new MockEnvironment().withProperty("server.ssl.bundle", "gateway")))
-			.hasMessageContaining("gatehouse.gateway.http-redirect-port: must be a port number");
+	void aNonPositiveMaxRequestSizeOrABadPortIsAConstraintViolationNamingTheKey() {
+		try (jakarta.validation.ValidatorFactory factory = jakarta.validation.Validation
+			.buildDefaultValidatorFactory()) {
+			jakarta.validation.Validator validator = factory.getValidator();
+			assertThat(validator.validate(new ProtocolProperties(null, DataSize.ofBytes(0)))).singleElement()
+				.satisfies((violation) -> assertThat(violation.getMessage())
+					.startsWith("max-request-size: must be a positive data size"));
+			assertThat(validator.validate(new ProtocolProperties(70000, DataSize.ofMegabytes(1)))).singleElement()
+				.satisfies((violation) -> assertThat(violation.getPropertyPath()).hasToString("httpRedirectPort"));
+			assertThat(validator.validate(new ProtocolProperties(8443, DataSize.ofMegabytes(1)))).isEmpty();
+		}
 	}
 
 }
