@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.forwarding;
 
+import java.util.Set;
+
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 
 /**
@@ -11,9 +13,31 @@ import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFil
  */
 final class HopByHopHeadersFilter extends RemoveHopByHopHeadersFilter {
 
+	/** The configured set as an array, made when it is bound, scanned per header. */
+	private volatile String[] names = getHeaders().toArray(String[]::new);
+
+	@Override
+	public void setHeaders(Set<String> headers) {
+		super.setHeaders(headers);
+		this.names = getHeaders().toArray(String[]::new);
+	}
+
 	@Override
 	public boolean supports(Type type) {
 		return type == Type.RESPONSE;
+	}
+
+	/**
+	 * @param name a request header name, in any casing
+	 * @return whether it is one of the configured hop-by-hop headers
+	 */
+	boolean isHopByHop(String name) {
+		for (String hopByHop : this.names) {
+			if (hopByHop.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

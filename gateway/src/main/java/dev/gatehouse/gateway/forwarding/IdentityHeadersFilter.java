@@ -3,12 +3,10 @@ package dev.gatehouse.gateway.forwarding;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -84,14 +82,14 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	private final ClientAddressResolver clientAddresses;
 
-	private final RemoveHopByHopHeadersFilter hopByHop;
+	private final HopByHopHeadersFilter hopByHop;
 
 	/**
 	 * @param clientAddresses decides whose forwarded headers are believed
 	 * @param hopByHop the configured hop-by-hop headers (read per request: they are bound
 	 * properties)
 	 */
-	IdentityHeadersFilter(ClientAddressResolver clientAddresses, RemoveHopByHopHeadersFilter hopByHop) {
+	IdentityHeadersFilter(ClientAddressResolver clientAddresses, HopByHopHeadersFilter hopByHop) {
 		this.clientAddresses = clientAddresses;
 		this.hopByHop = hopByHop;
 	}
@@ -113,12 +111,11 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		HttpHeaders out = new HttpHeaders();
 		String[] claimHeaders = exchange.getAttribute(ForwardingAttributes.CLAIM_HEADERS);
-		Set<String> hopByHopHeaders = this.hopByHop.getHeaders();
 		List<String> connectionOptions = input.getConnection();
 		for (Map.Entry<String, List<String>> header : input.headerSet()) {
 			String name = header.getKey();
 			if (!name.regionMatches(true, 0, AUTH_PREFIX, 0, AUTH_PREFIX.length()) && !isRemoved(name)
-					&& !isClaimHeader(name, claimHeaders) && !isHopByHop(name, hopByHopHeaders, connectionOptions)) {
+					&& !isClaimHeader(name, claimHeaders) && !isHopByHop(name, connectionOptions)) {
 				out.addAll(name, header.getValue());
 			}
 		}
@@ -223,8 +220,8 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	 * A configured hop-by-hop header, or one the client names in {@code Connection} (RFC
 	 * 9110 section 7.6.1), as Spring Cloud Gateway's own filter decides.
 	 */
-	private static boolean isHopByHop(String name, Set<String> hopByHop, List<String> connectionOptions) {
-		if (hopByHop.contains(name.toLowerCase(Locale.ROOT))) {
+	private boolean isHopByHop(String name, List<String> connectionOptions) {
+		if (this.hopByHop.isHopByHop(name)) {
 			return true;
 		}
 		for (String option : connectionOptions) {

@@ -48,20 +48,28 @@ public final class BearerTokenExtractor {
 
 	/**
 	 * {@code Bearer 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="} (RFC
-	 * 6750 section 2.1), the scheme already matched. A plain scan: this runs on every
-	 * request, and a regular expression over a kilobyte of token cost several
-	 * microseconds.
+	 * 6750 section 2.1), the scheme already matched.
 	 */
 	private static boolean isB64TokenCredentials(String value) {
+		return value.length() > TOKEN_START && value.charAt(SCHEME.length()) == ' ' && isToken68(value, TOKEN_START);
+	}
+
+	/**
+	 * Whether {@code value} from {@code start} on is a {@code token68} (RFC 9110 section
+	 * 11.2), the credentials of the {@code Bearer} and {@code DPoP} schemes. A plain
+	 * scan: this runs on every request, and a regular expression over a kilobyte of token
+	 * cost several microseconds.
+	 * @param value an {@code Authorization} value
+	 * @param start where the credentials start
+	 * @return whether they are a non-empty token68
+	 */
+	public static boolean isToken68(String value, int start) {
 		int length = value.length();
-		if (length <= TOKEN_START || value.charAt(SCHEME.length()) != ' ') {
-			return false;
-		}
-		int i = TOKEN_START;
+		int i = start;
 		while (i < length && isB64TokenChar(value.charAt(i))) {
 			i++;
 		}
-		if (i == TOKEN_START) {
+		if (i == start) {
 			return false;
 		}
 		while (i < length && value.charAt(i) == '=') {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
 
@@ -12,6 +11,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import dev.gatehouse.gateway.redis.RedisConnectionReadiness;
+import dev.gatehouse.gateway.security.BearerTokenExtractor;
 import dev.gatehouse.gateway.security.TokenRejectedException;
 import dev.gatehouse.gateway.security.VerifiedToken;
 
@@ -31,9 +31,6 @@ public final class DpopEnforcement {
 	private static final String SCHEME = "dpop";
 
 	private static final int TOKEN_START = SCHEME.length() + 1;
-
-	/** RFC 9449 section 7.1: {@code token68}, compiled once. */
-	private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
 	private final boolean enabled;
 
@@ -102,11 +99,10 @@ public final class DpopEnforcement {
 				|| value.charAt(SCHEME.length()) != ' ') {
 			return null;
 		}
-		String token = value.substring(TOKEN_START);
-		if (!TOKEN68.matcher(token).matches()) {
+		if (!BearerTokenExtractor.isToken68(value, TOKEN_START)) {
 			throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, "DPoP credentials");
 		}
-		return token;
+		return value.substring(TOKEN_START);
 	}
 
 	/**
