@@ -21,6 +21,8 @@
 #                     RFC 9068 at+jwt validation, role check, identity headers; profile security)
 #   haproxy           HAProxy 2.6+ jwt_verify RS256 on every request + iss/aud/exp/typ + role check, identity header
 #   nginx             nginx as a plain reverse proxy (floor)
+#   gatehouse-baseline  another Gatehouse jar (BENCH_BASELINE_JAR, e.g. built from the previous commit), same routes
+#                     and flags as gatehouse: an A/B of a change, alternating in one run (not in the default list)
 # Every request carries one of 1,000 RS256 access tokens (typ at+jwt), rotated by bench/gateway.lua.
 # Per contender: req/s, CPU microseconds per request on its core (/proc/<pid>/stat utime+stime over the run),
 # p50/p99 at c=64, and p99 at a paced ~4,000 req/s (64 connections, 16 ms think time); for Gatehouse also the
@@ -33,7 +35,8 @@
 # (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_GATEHOUSE_ARGS (extra
 # Gatehouse arguments, e.g. --gatehouse.gateway.token-cache.enabled=false to verify every token, or
 # --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_ACCESS_LOG (on|off), BENCH_TRACING
-# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_REBUILD=1 (rebuild both jars first). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
+# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
+# (the jar of the gatehouse-baseline contender). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit; logs and results go to
 # bench/results/<UTC timestamp>/ (gitignored). Exit status 1 when a contender fails to start, fails its
 # functional check, or answers anything but 2xx under load.
@@ -75,13 +78,17 @@ port_backend=$port_base
 port_gatehouse=$((port_base + 10)) port_gatehouse_mgmt=$((port_base + 11))
 port_scg=$((port_base + 20)) port_scg_security=$((port_base + 30))
 port_haproxy=$((port_base + 40)) port_nginx=$((port_base + 50))
+port_baseline=$((port_base + 15)) port_baseline_mgmt=$((port_base + 16))
+baseline_jar=${BENCH_BASELINE_JAR:-}
 
 for n in "$warmup" "$rounds" "$run" "$cold" "$bucket" "$conns" "$paced_delay" "$port_base" "$start_timeout"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "bench: settings must be whole numbers (got '$n')" >&2; exit 2; }
 done
 [ "$rounds" -ge 1 ] && [ "$run" -ge 1 ] && [ "$bucket" -ge 1 ] || { echo "bench: BENCH_ROUNDS, BENCH_RUN, BENCH_BUCKET must be >= 1" >&2; exit 2; }
 for c in "${contenders[@]}"; do
-  case $c in gatehouse|gatehouse-public|gatehouse-claims|scg|scg-security|haproxy|nginx) ;; *) echo "bench: unknown contender '$c'" >&2; exit 2 ;; esac
+  case $c in gatehouse|gatehouse-public|gatehouse-claims|scg|scg-security|haproxy|nginx) ;;
+    gatehouse-baseline) [ -f "$baseline_jar" ] || { echo "bench: gatehouse-baseline needs BENCH_BASELINE_JAR, a Gatehouse jar (got '$baseline_jar')" >&2; exit 2; } ;;
+    *) echo "bench: unknown contender '$c'" >&2; exit 2 ;; esac
 done
 case $access_log in on|off) ;; *) echo "bench: BENCH_ACCESS_LOG must be on or off (got '$access_log')" >&2; exit 2 ;; esac
 case $tracing in on|off) ;; *) echo "bench: BENCH_TRACING must be on or off (got '$tracing')" >&2; exit 2 ;; esac
@@ -121,6 +128,7 @@ cleanup() {
   wait 2>/dev/null || true
   rm -rf "$work"
   trim_log "$out/gatehouse.log" || true
+  trim_log "$out/gatehouse-baseline.log" || true
 }
 trim_log() {   # the access log writes a line per request: keep a large log's beginning and end only
   local f=$1 lines
@@ -267,12 +275,13 @@ declare -A pid_of url_of log_of started_at ready_after
 url_of[gatehouse]=http://127.0.0.1:$port_gatehouse/api/items
 url_of[gatehouse-public]=http://127.0.0.1:$port_gatehouse/public/items
 url_of[gatehouse-claims]=http://127.0.0.1:$port_gatehouse/claims/acme/items
+url_of[gatehouse-baseline]=http://127.0.0.1:$port_baseline/api/items
 url_of[scg]=http://127.0.0.1:$port_scg/api/items
 url_of[scg-security]=http://127.0.0.1:$port_scg_security/api/items
 url_of[haproxy]=http://127.0.0.1:$port_haproxy/api/items
 url_of[nginx]=http://127.0.0.1:$port_nginx/api/items
-is_java() { case $1 in gatehouse|gatehouse-public|gatehouse-claims|scg|scg-security) return 0 ;; *) return 1 ;; esac; }
-enforces() { case $1 in gatehouse|gatehouse-claims|scg-security|haproxy) return 0 ;; *) return 1 ;; esac; }
+is_java() { case $1 in gatehouse|gatehouse-public|gatehouse-claims|gatehouse-baseline|scg|scg-security) return 0 ;; *) return 1 ;; esac; }
+enforces() { case $1 in gatehouse|gatehouse-claims|gatehouse-baseline|scg-security|haproxy) return 0 ;; *) return 1 ;; esac; }
 
 status_of() {   # status_of <url> [token]
   if [ -n "${2:-}" ]; then
@@ -294,7 +303,14 @@ wait_ready() {   # wait_ready <name> <probe url> [token]: polls until 200, bound
 }
 
 start_gatehouse() {
-  check_ports "$port_gatehouse" "$port_gatehouse_mgmt"
+  start_gatehouse_jar gatehouse "$gatehouse_jar" "$port_gatehouse" "$port_gatehouse_mgmt"
+  pid_of[gatehouse-public]=${pid_of[gatehouse]}; log_of[gatehouse-public]=${log_of[gatehouse]}
+  pid_of[gatehouse-claims]=${pid_of[gatehouse]}; log_of[gatehouse-claims]=${log_of[gatehouse]}
+}
+
+start_gatehouse_jar() {   # start_gatehouse_jar <name> <jar> <port> <management port>
+  local name=$1 jar=$2 port=$3 mgmt=$4
+  check_ports "$port" "$mgmt"
   if [ "$tracing" = on ]; then
     local sink
     sink=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/x-protobuf' \
@@ -344,17 +360,15 @@ gatehouse:
         require-typ: at+jwt
         public-key-file: $work/public.pem
 EOF
-  log_of[gatehouse]=$out/gatehouse.log
-  started_at[gatehouse]=$(date +%s.%N)
-  taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" -jar "$gatehouse_jar" \
-    --server.address=127.0.0.1 --server.port="$port_gatehouse" \
-    --management.server.address=127.0.0.1 --management.server.port="$port_gatehouse_mgmt" \
+  log_of[$name]=$out/$name.log
+  started_at[$name]=$(date +%s.%N)
+  taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" -jar "$jar" \
+    --server.address=127.0.0.1 --server.port="$port" \
+    --management.server.address=127.0.0.1 --management.server.port="$mgmt" \
     --spring.config.additional-location="file:$out/gatehouse-routes.yml" "${gatehouse_switches[@]}" "${gatehouse_args[@]}" \
-    >"${log_of[gatehouse]}" 2>&1 &
-  pid_of[gatehouse]=$!; pids+=($!)
-  pid_of[gatehouse-public]=${pid_of[gatehouse]}; log_of[gatehouse-public]=${log_of[gatehouse]}
-  pid_of[gatehouse-claims]=${pid_of[gatehouse]}; log_of[gatehouse-claims]=${log_of[gatehouse]}
-  wait_ready gatehouse "http://127.0.0.1:$port_gatehouse_mgmt/actuator/health/readiness"
+    >"${log_of[$name]}" 2>&1 &
+  pid_of[$name]=$!; pids+=($!)
+  wait_ready "$name" "http://127.0.0.1:$mgmt/actuator/health/readiness"
 }
 
 start_scg() {   # start_scg <name> <port> <profile>
@@ -544,6 +558,11 @@ if has gatehouse || has gatehouse-public || has gatehouse-claims; then
     done
   fi
 fi
+if has gatehouse-baseline; then
+  echo "bench: starting gatehouse-baseline ($baseline_jar)"
+  start_gatehouse_jar gatehouse-baseline "$baseline_jar" "$port_baseline" "$port_baseline_mgmt"
+  functional_check gatehouse-baseline
+fi
 if has scg; then echo "bench: starting stock Spring Cloud Gateway"; start_scg scg "$port_scg" stock; functional_check scg; fi
 if has scg-security; then echo "bench: starting Spring Cloud Gateway + Spring Security resource server"; start_scg scg-security "$port_scg_security" security; functional_check scg-security; fi
 if has haproxy; then echo "bench: starting HAProxy"; start_haproxy; functional_check haproxy; fi
@@ -557,7 +576,7 @@ for c in "${contenders[@]}"; do
   # Every JVM gets the same load before its first measured run: Gatehouse's cold-start window is part of its
   # warm-up, so the other JVMs get that much more.
   w=2; is_java "$c" && w=$warmup
-  case $c in scg|scg-security) [ -f "$out/cold-start.tsv" ] && w=$((warmup + cold)) ;; esac
+  case $c in scg|scg-security|gatehouse-baseline) [ -f "$out/cold-start.tsv" ] && w=$((warmup + cold)) ;; esac
   [ "$w" -gt 0 ] || continue
   echo "bench: warm-up $c ${w} s"
   run_wrk "$c" "$w" 0 "$out/wrk/warmup-$c.txt"
@@ -582,6 +601,12 @@ for r in $(seq "$rounds"); do
   done
 done
 echo "loadavg at end: $(cat /proc/loadavg)" >>"$out/env.txt"
+# peak resident memory of each contender's process over the whole run (VmHWM; Gatehouse's variants share one process)
+peak_rss=""
+for c in "${contenders[@]}"; do
+  case $c in gatehouse-public|gatehouse-claims) continue ;; esac
+  peak_rss+=" $c $(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/${pid_of[$c]}/status" 2>/dev/null || echo -) MiB;"
+done
 
 # --- summary: medians over the rounds -------------------------------------------------------------------------
 median() {   # median <contender> <mode> <column>
@@ -605,7 +630,7 @@ median() {   # median <contender> <mode> <column>
     echo
     echo "Ratios of the medians, Gatehouse / reference (req/s above 1, CPU and p99 below 1: Gatehouse ahead):"
     printf '%-28s %9s %11s %8s %13s\n' ratio "req/s" "CPU us/req" "p99" "paced p99"
-    for ref in scg scg-security haproxy nginx gatehouse-public gatehouse-claims; do
+    for ref in scg scg-security haproxy nginx gatehouse-public gatehouse-claims gatehouse-baseline; do
       has "$ref" || continue
       printf '%-28s %9s %11s %8s %13s\n' "gatehouse / $ref" \
         "$(awk -v a="$(median gatehouse "c$conns" 5)" -v b="$(median "$ref" "c$conns" 5)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" \
@@ -631,6 +656,8 @@ median() {   # median <contender> <mode> <column>
         }
       }' "$out/cold-start.tsv"
   fi
+  echo
+  echo "Peak RSS (VmHWM of the main process; JVM flags ${jvm_flags[*]} ${extra_java_opts[*]}):${peak_rss%;}"
   worst=$(awk -F'\t' 'NR > 1 && $13 > m { m = $13 } END { print m + 0 }' "$out/runs.tsv")
   if [ "$worst" -gt 10 ]; then
     echo

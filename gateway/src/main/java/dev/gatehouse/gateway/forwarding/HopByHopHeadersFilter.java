@@ -1,8 +1,12 @@
 package dev.gatehouse.gateway.forwarding;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Spring Cloud Gateway's hop-by-hop header removal, bound to the same properties
@@ -23,17 +27,51 @@ final class HopByHopHeadersFilter extends RemoveHopByHopHeadersFilter {
 	}
 
 	@Override
+	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+		List<String> connectionOptions = input.getConnection();
+		List<String> hopByHop = null;
+		for (String name : input.asMultiValueMap().keySet()) {
+			if (isHopByHop(name, connectionOptions)) {
+				if (hopByHop == null) {
+					hopByHop = new ArrayList<>(2);
+				}
+				hopByHop.add(name);
+			}
+		}
+		if (hopByHop == null) {
+			return input;
+		}
+		try {
+			for (String name : hopByHop) {
+				input.remove(name);
+			}
+			return input;
+		}
+		catch (UnsupportedOperationException readOnly) {
+			return super.filter(input, exchange);
+		}
+	}
+
+	@Override
 	public boolean supports(Type type) {
 		return type == Type.RESPONSE;
 	}
 
 	/**
-	 * @param name a request header name, in any casing
-	 * @return whether it is one of the configured hop-by-hop headers
+	 * A configured hop-by-hop header, or one the message names in {@code Connection} (RFC
+	 * 9110 section 7.6.1), as Spring Cloud Gateway's own filter decides.
+	 * @param name a header name, in any casing
+	 * @param connectionOptions the message's {@code Connection} values
+	 * @return whether the header is hop-by-hop
 	 */
-	boolean isHopByHop(String name) {
+	boolean isHopByHop(String name, List<String> connectionOptions) {
 		for (String hopByHop : this.names) {
 			if (hopByHop.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		for (String option : connectionOptions) {
+			if (option.equalsIgnoreCase(name)) {
 				return true;
 			}
 		}

@@ -109,14 +109,18 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-		HttpHeaders out = new HttpHeaders();
+		HttpHeaders out = new ForwardedHeaders();
 		String[] claimHeaders = exchange.getAttribute(ForwardingAttributes.CLAIM_HEADERS);
 		List<String> connectionOptions = input.getConnection();
-		for (Map.Entry<String, List<String>> header : input.headerSet()) {
+		// The input's own map, not headerSet(), which first builds a de-duplicated copy
+		// of
+		// every name. A name the client sent in two casings comes twice here, each time
+		// with all its values (the lookup ignores case), so put, not add.
+		for (Map.Entry<String, List<String>> header : input.asMultiValueMap().entrySet()) {
 			String name = header.getKey();
 			if (!name.regionMatches(true, 0, AUTH_PREFIX, 0, AUTH_PREFIX.length()) && !isRemoved(name)
-					&& !isClaimHeader(name, claimHeaders) && !isHopByHop(name, connectionOptions)) {
-				out.addAll(name, header.getValue());
+					&& !isClaimHeader(name, claimHeaders) && !this.hopByHop.isHopByHop(name, connectionOptions)) {
+				out.put(name, header.getValue());
 			}
 		}
 		if (claimHeaders != null) {
@@ -153,7 +157,7 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		writeForwarded(out, request, trusted);
 		writePrefix(out, exchange, trusted);
 		if (isGrpc(input.getFirst(HttpHeaders.CONTENT_TYPE))) {
-			out.add(TE, TRAILERS);
+			out.set(TE, TRAILERS);
 		}
 		return out;
 	}
@@ -214,22 +218,6 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
 	private static String joined(List<String> values) {
 		return (values == null || values.isEmpty()) ? null : String.join(", ", values);
-	}
-
-	/**
-	 * A configured hop-by-hop header, or one the client names in {@code Connection} (RFC
-	 * 9110 section 7.6.1), as Spring Cloud Gateway's own filter decides.
-	 */
-	private boolean isHopByHop(String name, List<String> connectionOptions) {
-		if (this.hopByHop.isHopByHop(name)) {
-			return true;
-		}
-		for (String option : connectionOptions) {
-			if (option.equalsIgnoreCase(name)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static boolean isGrpc(String contentType) {

@@ -108,6 +108,37 @@ class IdentityHeadersFilterTests {
 	}
 
 	@Test
+	void aHeaderTheClientSentInTwoCasingsIsForwardedOnceWithEveryValue() {
+		// Netty keeps each casing apart; looking a name up ignores case
+		HttpHeaders client = new HttpHeaders(new org.springframework.http.support.Netty4HeadersAdapter(
+				new io.netty.handler.codec.http.DefaultHttpHeaders().add("Via", "1.1 a")
+					.add("via", "1.1 b")
+					.add("x-auth-subject", "mallory")
+					.add("X-Auth-Subject", "mallory2")));
+		MockServerWebExchange exchange = exchange("198.51.100.1", MockServerHttpRequest.get("http://gw.test/api"));
+		exchange.getAttributes().put(ForwardingAttributes.IDENTITY, ALICE);
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY).filter(HttpHeaders.readOnlyHttpHeaders(client), exchange);
+		assertThat(out.get("VIA")).containsExactly("1.1 a", "1.1 b");
+		assertThat(out.get("X-Auth-Subject")).containsExactly("alice");
+		List<String> names = new java.util.ArrayList<>();
+		out.forEach((name, values) -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
+		assertThat(names).doesNotHaveDuplicates().contains("via", "x-auth-subject");
+	}
+
+	@Test
+	void aGrpcCallThatSentTeItselfForwardsOneTeTrailers() {
+		HopByHopHeadersFilter keepsTe = new HopByHopHeadersFilter();
+		keepsTe.setHeaders(java.util.Set.of("connection"));
+		MockServerWebExchange exchange = exchange("198.51.100.1",
+				MockServerHttpRequest.post("http://gw.test/grpc.Echo/Say")
+					.header(HttpHeaders.CONTENT_TYPE, "application/grpc")
+					.header("TE", "trailers"));
+		HttpHeaders out = new IdentityHeadersFilter(NOBODY, keepsTe).filter(exchange.getRequest().getHeaders(),
+				exchange);
+		assertThat(out.get("te")).containsExactly("trailers");
+	}
+
+	@Test
 	void aCallThatIsNotGrpcGetsNoTe() {
 		MockServerWebExchange exchange = exchange("198.51.100.1",
 				MockServerHttpRequest.post("http://gw.test/api").header(HttpHeaders.CONTENT_TYPE, "application/json"));
