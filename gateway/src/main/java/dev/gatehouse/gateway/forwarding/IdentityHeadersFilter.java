@@ -112,10 +112,9 @@ final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 		HttpHeaders out = new ForwardedHeaders();
 		String[] claimHeaders = exchange.getAttribute(ForwardingAttributes.CLAIM_HEADERS);
 		List<String> connectionOptions = input.getConnection();
-		// The input's own map, not headerSet(), which first builds a de-duplicated copy
-		// of
-		// every name. A name the client sent in two casings comes twice here, each time
-		// with all its values (the lookup ignores case), so put, not add.
+		// The input's own map, not headerSet(), which first builds a de-duplicated
+		// copy of every name. A name the client sent in two casings comes twice here,
+		// each time with all its values (the lookup ignores case): put, not add.
 		for (Map.Entry<String, List<String>> header : input.asMultiValueMap().entrySet()) {
 			String name = header.getKey();
 			if (!name.regionMatches(true, 0, AUTH_PREFIX, 0, AUTH_PREFIX.length()) && !isRemoved(name)
