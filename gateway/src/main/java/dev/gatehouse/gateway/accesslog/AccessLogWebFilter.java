@@ -106,4 +106,13 @@ final class AccessLogWebFilter implements WebFilter, Ordered {
 		return (span != null) ? span.context().traceId() : null;
 	}
 
+	/**
+	 * A constant: Spring's filter chain names each filter in a checkpoint on every
+	 * request, which {@link Object#toString()} would build anew each time.
+	 */
+	@Override
+	public String toString() {
+		return "AccessLogWebFilter";
+	}
+
 }

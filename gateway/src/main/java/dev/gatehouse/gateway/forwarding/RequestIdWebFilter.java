@@ -86,4 +86,13 @@ public final class RequestIdWebFilter implements WebFilter, Ordered {
 		return new UUID(random.nextLong(), random.nextLong()).toString();
 	}
 
+	/**
+	 * A constant: Spring's filter chain names each filter in a checkpoint on every
+	 * request, which {@link Object#toString()} would build anew each time.
+	 */
+	@Override
+	public String toString() {
+		return "RequestIdWebFilter";
+	}
+
 }

@@ -126,4 +126,13 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 		}
 	}
 
+	/**
+	 * A constant: Spring's filter chain names each filter in a checkpoint on every
+	 * request, which {@link Object#toString()} would build anew each time.
+	 */
+	@Override
+	public String toString() {
+		return "PathGuardWebFilter";
+	}
+
 }

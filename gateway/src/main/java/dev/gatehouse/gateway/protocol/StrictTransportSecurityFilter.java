@@ -39,4 +39,13 @@ final class StrictTransportSecurityFilter implements WebFilter, Ordered {
 		return chain.filter(exchange);
 	}
 
+	/**
+	 * A constant: Spring's filter chain names each filter in a checkpoint on every
+	 * request, which {@link Object#toString()} would build anew each time.
+	 */
+	@Override
+	public String toString() {
+		return "StrictTransportSecurityFilter";
+	}
+
 }

@@ -7,17 +7,23 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
 import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.accept.ApiVersionStrategy;
 
 import dev.gatehouse.gateway.config.GatehouseProperties;
 import dev.gatehouse.gateway.config.InvalidGatewayConfigurationException;
@@ -42,6 +48,21 @@ public class RoutesConfiguration {
 			throw new InvalidGatewayConfigurationException(problems);
 		}
 		return checker;
+	}
+
+	/**
+	 * Spring Cloud Gateway's route lookup over a snapshot of its cached routes (see
+	 * {@link RouteSnapshotHandlerMapping}); built as its auto-configuration builds the
+	 * stock one, which then backs off.
+	 */
+	@Bean
+	RouteSnapshotHandlerMapping routePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
+			GlobalCorsProperties globalCorsProperties, Environment environment,
+			ObjectProvider<ApiVersionStrategy> apiVersionStrategy) {
+		RouteSnapshotHandlerMapping mapping = new RouteSnapshotHandlerMapping(webHandler, routeLocator,
+				globalCorsProperties, environment);
+		apiVersionStrategy.ifAvailable(mapping::setApiVersionStrategy);
+		return mapping;
 	}
 
 	@Bean
