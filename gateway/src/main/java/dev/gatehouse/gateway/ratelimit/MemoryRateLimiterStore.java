@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  */
 public final class MemoryRateLimiterStore implements RateLimiterStore {
 
-	private final Cache<String, Limiter> limiters;
+	private final Cache<Key, Limiter> limiters;
 
 	/** One Resilience4j config per limit definition, not per key. */
 	private final Map<RateLimit, RateLimiterConfig> configs = new ConcurrentHashMap<>();
@@ -39,19 +39,19 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 	 * evicted
 	 */
 	public MemoryRateLimiterStore(long maxKeys) {
-		this.limiters = Caffeine.newBuilder().maximumSize(maxKeys).expireAfter(new Expiry<String, Limiter>() {
+		this.limiters = Caffeine.newBuilder().maximumSize(maxKeys).expireAfter(new Expiry<Key, Limiter>() {
 			@Override
-			public long expireAfterCreate(String key, Limiter limiter, long now) {
+			public long expireAfterCreate(Key key, Limiter limiter, long now) {
 				return limiter.periodNanos;
 			}
 
 			@Override
-			public long expireAfterUpdate(String key, Limiter limiter, long now, long current) {
+			public long expireAfterUpdate(Key key, Limiter limiter, long now, long current) {
 				return limiter.periodNanos;
 			}
 
 			@Override
-			public long expireAfterRead(String key, Limiter limiter, long now, long current) {
+			public long expireAfterRead(Key key, Limiter limiter, long now, long current) {
 				// idle for a whole period: a new limiter starts with a full budget, as
 				// this
 				// one would
@@ -74,7 +74,7 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 			for (int i = 0; i < limits.size(); i++) {
 				RateLimit limit = limits.get(i);
 				// read only: a key never seen (or evicted) has its whole budget
-				Limiter limiter = this.limiters.asMap().get(routeId + '\n' + limit.name() + '\n' + keys.get(i));
+				Limiter limiter = this.limiters.asMap().get(new Key(routeId, limit.name(), keys.get(i)));
 				boolean current = limiter != null && limiter.definition.equals(limit);
 				long remaining = current ? Math.max(0, limiter.limiter.getMetrics().getAvailablePermissions())
 						: limit.requests();
@@ -91,10 +91,10 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 		boolean allowed = true;
 		for (int i = 0; i < chosen.length; i++) {
 			RateLimit limit = limits.get(i);
-			chosen[i] = limiter(routeId + '\n' + limit.name() + '\n' + keys.get(i), limit);
+			chosen[i] = limiter(new Key(routeId, limit.name(), keys.get(i)), limit);
 			// checked before any is taken: a request refused by one limit uses up none of
-			// the others
-			allowed &= chosen[i].limiter.getMetrics().getAvailablePermissions() > 0;
+			// the others (a single limit needs no check before taking its permission)
+			allowed &= chosen.length == 1 || chosen[i].limiter.getMetrics().getAvailablePermissions() > 0;
 		}
 		for (int i = 0; allowed && i < chosen.length; i++) {
 			// zero timeout: answers at once, never parks the thread waiting for a
@@ -111,7 +111,7 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 		return new RateLimitDecision(allowed, List.of(states));
 	}
 
-	private Limiter limiter(String key, RateLimit limit) {
+	private Limiter limiter(Key key, RateLimit limit) {
 		Limiter limiter = this.limiters.getIfPresent(key);
 		if (limiter == null) {
 			// the capturing function only on a miss: a hit allocates nothing here
@@ -155,10 +155,10 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 
 		private final long periodNanos;
 
-		Limiter(String name, RateLimit definition, RateLimiterConfig config) {
+		Limiter(Key key, RateLimit definition, RateLimiterConfig config) {
 			this.definition = definition;
 			this.startNanos = System.nanoTime();
-			this.limiter = RateLimiter.of(name, config);
+			this.limiter = RateLimiter.of(key.routeId() + '\n' + key.limit() + '\n' + key.key(), config);
 			this.periodNanos = config.getLimitRefreshPeriod().toNanos();
 		}
 
@@ -167,6 +167,14 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 			return (left + 999_999_999L) / 1_000_000_000L;
 		}
 
+	}
+
+	/**
+	 * A limiter's identity: its parts' hashes are mostly cached already (route and limit
+	 * names are fixed, a token's subject is the cached token's), so nothing is
+	 * concatenated and hashed per request.
+	 */
+	private record Key(String routeId, String limit, String key) {
 	}
 
 }
