@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -155,6 +156,24 @@ class GatewayIT {
 
 	private static void assertBackendReceivedNothing() {
 		assertThat(backend.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void routesAreMatchedThroughGatehousesLookupAndFilterChain(
+			@Autowired org.springframework.web.reactive.DispatcherHandler dispatcher,
+			@Autowired org.springframework.cloud.gateway.handler.FilteringWebHandler filtering) {
+		assertThat(dispatcher.getHandlerMappings())
+			.filteredOn(org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping.class::isInstance)
+			.singleElement()
+			.isInstanceOf(dev.gatehouse.gateway.routes.RouteSnapshotHandlerMapping.class);
+		assertThat(filtering).isInstanceOf(dev.gatehouse.gateway.routes.RouteFiltersWebHandler.class);
+		this.client.get()
+			.uri("/api/items")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token())
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.client.get().uri("/no-route-here").exchange().expectStatus().isNotFound();
 	}
 
 	@Test

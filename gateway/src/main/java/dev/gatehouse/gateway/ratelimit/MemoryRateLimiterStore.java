@@ -65,6 +65,12 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 		return Mono.fromSupplier(() -> decide(routeId, limits, keys));
 	}
 
+	/** Always at once: the limiters are in memory. */
+	@Override
+	public RateLimitDecision consumeNow(String routeId, List<RateLimit> limits, List<String> keys) {
+		return decide(routeId, limits, keys);
+	}
+
 	@Override
 	public Mono<RateLimitDecision> peek(String routeId, List<RateLimit> limits, List<String> keys) {
 		return Mono.fromSupplier(() -> {

@@ -99,27 +99,45 @@ public final class RateLimitFilter implements GlobalFilter, Ordered, Application
 		for (LimitKeyResolver resolver : selection.resolvers()) {
 			keys.add(resolver.key(exchange));
 		}
+		RateLimitDecision now;
+		try {
+			now = this.store.consumeNow(route.getId(), limits, keys);
+		}
+		catch (RuntimeException ex) {
+			return apply(exchange, chain, selection, storeFailure(route, limited, ex));
+		}
+		if (now != null) {
+			// in memory: decided at once, no reactive pipeline per request
+			return apply(exchange, chain, selection, outcome(now, limited));
+		}
 		return this.store.consume(route.getId(), limits, keys)
-			.map((decision) -> new Outcome(decision, decision.allowed() ? limited.allowed() : limited.limited()))
+			.map((decision) -> outcome(decision, limited))
 			.onErrorResume((ex) -> Mono.just(storeFailure(route, limited, ex)))
-			.flatMap((outcome) -> {
-				// set by the gateway itself, so the problem writer keeps them on error
-				// responses too
-				HttpHeaders headers = exchange.getResponse().getHeaders();
-				headers.set(RateLimitHeaders.POLICY, selection.policyHeader());
-				if (outcome.decision() != null) {
-					headers.set(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(limits, outcome.decision()));
-				}
-				outcome.counter().increment();
-				if (outcome.decision() != null && !outcome.decision().allowed()) {
-					return Mono
-						.error(new RateLimitedException(RateLimitHeaders.retryAfter(limits, outcome.decision())));
-				}
-				if (outcome.decision() == null && this.denyOnStoreFailure) {
-					return Mono.error(new RateLimitStoreUnavailableException());
-				}
-				return chain.filter(exchange);
-			});
+			.flatMap((outcome) -> apply(exchange, chain, selection, outcome));
+	}
+
+	private static Outcome outcome(RateLimitDecision decision, LimitedRoute limited) {
+		return new Outcome(decision, decision.allowed() ? limited.allowed() : limited.limited());
+	}
+
+	private Mono<Void> apply(ServerWebExchange exchange, GatewayFilterChain chain, RouteLimits.Selection selection,
+			Outcome outcome) {
+		List<RateLimit> limits = selection.limits();
+		// set by the gateway itself, so the problem writer keeps them on error responses
+		// too
+		HttpHeaders headers = exchange.getResponse().getHeaders();
+		headers.set(RateLimitHeaders.POLICY, selection.policyHeader());
+		if (outcome.decision() != null) {
+			headers.set(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(limits, outcome.decision()));
+		}
+		outcome.counter().increment();
+		if (outcome.decision() != null && !outcome.decision().allowed()) {
+			return Mono.error(new RateLimitedException(RateLimitHeaders.retryAfter(limits, outcome.decision())));
+		}
+		if (outcome.decision() == null && this.denyOnStoreFailure) {
+			return Mono.error(new RateLimitStoreUnavailableException());
+		}
+		return chain.filter(exchange);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.ratelimit;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -19,6 +20,19 @@ public interface RateLimiterStore {
 	 * @return the decision; an error when the store cannot decide (Redis unreachable)
 	 */
 	Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys);
+
+	/**
+	 * The same decision as {@link #consume}, taken at once by a store that needs no I/O
+	 * for it (in memory), so a request pays no reactive pipeline for it.
+	 * @param routeId the route
+	 * @param limits the route's limits
+	 * @param keys per limit, the value it counts by
+	 * @return the decision, or {@code null} when only {@link #consume} can answer (the
+	 * default)
+	 */
+	default @Nullable RateLimitDecision consumeNow(String routeId, List<RateLimit> limits, List<String> keys) {
+		return null;
+	}
 
 	/**
 	 * Read the counters without counting anything (the explain endpoint).

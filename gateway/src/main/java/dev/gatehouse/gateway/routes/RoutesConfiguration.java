@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
@@ -63,6 +64,17 @@ public class RoutesConfiguration {
 				globalCorsProperties, environment);
 		apiVersionStrategy.ifAvailable(mapping::setApiVersionStrategy);
 		return mapping;
+	}
+
+	/**
+	 * Spring Cloud Gateway's filtering handler with its route-filter cache keyed by route
+	 * instance (see {@link RouteFiltersWebHandler}); built as its auto-configuration
+	 * builds the stock one, which then backs off.
+	 */
+	@Bean
+	RouteFiltersWebHandler filteringWebHandler(List<GlobalFilter> globalFilters,
+			org.springframework.cloud.gateway.config.GatewayProperties properties) {
+		return new RouteFiltersWebHandler(globalFilters, properties.isRouteFilterCacheEnabled());
 	}
 
 	@Bean

@@ -78,6 +78,40 @@ class RateLimitFilterTests {
 	}
 
 	@Test
+	void aStoreThatDecidesOnlyReactivelyGivesTheSameDecisionsAndHeaders() {
+		MemoryRateLimiterStore memory = new MemoryRateLimiterStore(10_000);
+		RateLimiterStore reactiveOnly = new RateLimiterStore() {
+			@Override
+			public Mono<RateLimitDecision> consume(String routeId, List<RateLimit> limits, List<String> keys) {
+				return memory.consume(routeId, limits, keys);
+			}
+
+			@Override
+			public Mono<RateLimitDecision> peek(String routeId, List<RateLimit> limits, List<String> keys) {
+				return memory.peek(routeId, limits, keys);
+			}
+		};
+		RateLimitFilter reactive = new RateLimitFilter(reactiveOnly, false, ClientAddressResolver.of(List.of()),
+				new SimpleMeterRegistry(), Clock.systemUTC());
+		VerifiedToken gold = TestClaims.token("{\"tenant\":\"acme\",\"plan\":\"gold\"}");
+		for (RateLimitFilter each : List.of(this.filter, reactive)) {
+			List<String> seen = new java.util.ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				MockServerWebExchange exchange = exchange(this.plans, gold);
+				boolean admitted = Boolean.TRUE.equals(each.filter(exchange, CHAIN)
+					.thenReturn(true)
+					.onErrorResume(RateLimitedException.class, (ex) -> Mono.just(false))
+					.block());
+				seen.add(admitted + " " + exchange.getResponse().getHeaders().getFirst("RateLimit-Policy") + " "
+						+ exchange.getResponse().getHeaders().getFirst("RateLimit").replaceAll(";t=\\d+", ""));
+			}
+			assertThat(seen).containsExactly("true \"gold\";q=3;w=60 \"gold\";r=2",
+					"true \"gold\";q=3;w=60 \"gold\";r=1", "true \"gold\";q=3;w=60 \"gold\";r=0",
+					"false \"gold\";q=3;w=60 \"gold\";r=0");
+		}
+	}
+
+	@Test
 	void aTokenMatchingNoPlanGetsTheLimitsWithoutWhenCountedByItsTenant() {
 		VerifiedToken acme = TestClaims.token("{\"tenant\":\"acme\",\"plan\":\"free\"}");
 		VerifiedToken globex = TestClaims.token("{\"tenant\":\"globex\"}");
