@@ -27,9 +27,10 @@ import org.springframework.web.server.ServerWebExchange;
  * on every request; cancelling that operator clears its 256-slot buffer, a context lookup
  * per slot, which alone cost about 3 % of a request's CPU on one core
  * ({@code bench/gateway.sh}). Here the routes are tried in the same order, with the same
- * predicates and the same attributes; a predicate whose answer is already there (every
- * built-in one but {@code ReadBody}) is read without subscribing, any other is subscribed
- * to as before.
+ * predicates and the same attributes. A route with one built-in predicate (other than
+ * {@code ReadBody}) answers at once and is read without subscribing; combined predicates
+ * ({@code and}/{@code or}/{@code negate}, e.g. {@code Path} with {@code Method}) and
+ * asynchronous ones are subscribed to, as before, one route after the other.
  * <p>
  * The list is replaced after every successful refresh of Spring Cloud Gateway's
  * {@link CachingRouteLocator} (which publishes {@link RefreshRoutesResultEvent} after
@@ -81,9 +82,8 @@ public final class RouteSnapshotHandlerMapping extends RoutePredicateHandlerMapp
 					matched = scalar.call();
 				}
 				catch (Exception ex) {
-					// Mono.error is scalar too: its error ends the lookup, as with the
-					// stock
-					// one
+					// Mono.error is scalar too: its error ends the lookup, as it ends
+					// the stock one
 					return Mono.error(Exceptions.unwrap(ex));
 				}
 				if (Boolean.TRUE.equals(matched)) {

@@ -59,14 +59,16 @@ final class RoutedRequestTimer implements GlobalFilter, Ordered {
 		this.registry = registry;
 		this.clock = registry.config().clock();
 		this.name = (prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix) + ".requests";
+		// exactly Spring Cloud Gateway's own classes: a subclass may tag differently
 		boolean standard = providers.stream()
-			.allMatch((provider) -> provider instanceof GatewayHttpTagsProvider
-					|| provider instanceof GatewayRouteTagsProvider || provider instanceof PropertiesTagsProvider);
+			.map(Object::getClass)
+			.allMatch((type) -> type == GatewayHttpTagsProvider.class || type == GatewayRouteTagsProvider.class
+					|| type == PropertiesTagsProvider.class);
 		this.uncached = standard ? null
 				: providers.stream().reduce((exchange) -> Tags.empty(), GatewayTagsProvider::and);
 		Tags fixed = Tags.empty();
 		for (GatewayTagsProvider provider : providers) {
-			if (provider instanceof PropertiesTagsProvider) {
+			if (provider.getClass() == PropertiesTagsProvider.class) {
 				// its tags come from configuration, whatever the exchange
 				fixed = fixed.and(provider.apply(null));
 			}

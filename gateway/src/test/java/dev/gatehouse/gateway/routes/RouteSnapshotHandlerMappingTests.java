@@ -18,6 +18,7 @@ import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.CachingRouteLocator;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpMethod;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -114,6 +115,22 @@ class RouteSnapshotHandlerMappingTests {
 				route("sync", (exchange) -> true));
 
 		assertThat(matchedRoute("/any")).isEqualTo("later-yes");
+	}
+
+	@Test
+	void combinedPredicatesAreSubscribedToAndANoFallsThroughToTheNextRoute() {
+		AsyncPredicate<ServerWebExchange> pathA = AsyncPredicate.from(path("/a"));
+		AsyncPredicate<ServerWebExchange> isPost = AsyncPredicate
+			.from((exchange) -> exchange.getRequest().getMethod() == HttpMethod.POST);
+		refresh(asyncRoute("post-a", pathA.and(isPost)),
+				asyncRoute("a-or-b", pathA.or(AsyncPredicate.from(path("/b")))), asyncRoute("not-a", pathA.negate()));
+
+		assertThat(matchedRoute("/a")).isEqualTo("a-or-b");
+		assertThat(matchedRoute("/c")).isEqualTo("not-a");
+		ServerWebExchange post = MockServerWebExchange.from(MockServerHttpRequest.post("/a"));
+		StepVerifier.create(this.mapping.getHandler(post)).expectNext(this.webHandler).verifyComplete();
+		assertThat(post.<Route>getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR).getId())
+			.isEqualTo("post-a");
 	}
 
 	@Test

@@ -126,6 +126,28 @@ class RoutedRequestTimerTests {
 		assertThat(meters.get("spring.cloud.gateway.requests").tag("tenant", "b").timer().count()).isOne();
 	}
 
+	@Test
+	void aSubclassOfAStandardProviderIsAskedOnEveryRequestToo() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		GatewayTagsProvider withPath = new GatewayHttpTagsProvider() {
+			@Override
+			public Tags apply(ServerWebExchange exchange) {
+				return super.apply(exchange).and("path", exchange.getRequest().getPath().value());
+			}
+		};
+		RoutedRequestTimer timer = new RoutedRequestTimer(meters, "spring.cloud.gateway",
+				List.of(withPath, new GatewayRouteTagsProvider()));
+
+		for (String path : List.of("/a", "/b")) {
+			MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(path));
+			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, ROUTE);
+			run(timer, exchange, 200, false);
+		}
+
+		assertThat(meters.get("spring.cloud.gateway.requests").tag("path", "/a").timer().count()).isOne();
+		assertThat(meters.get("spring.cloud.gateway.requests").tag("path", "/b").timer().count()).isOne();
+	}
+
 	private static ServerWebExchange exchange(HttpMethod method, Route route) {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.method(method, "/orders/1"));
 		if (route != null) {
