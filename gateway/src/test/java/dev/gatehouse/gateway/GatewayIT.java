@@ -159,14 +159,24 @@ class GatewayIT {
 	}
 
 	@Test
-	void routesAreMatchedThroughGatehousesLookupAndFilterChain(
+	void routesAreMatchedAndCalledThroughGatehousesLookupFilterChainAndRoutingFilter(
 			@Autowired org.springframework.web.reactive.DispatcherHandler dispatcher,
-			@Autowired org.springframework.cloud.gateway.handler.FilteringWebHandler filtering) {
+			@Autowired org.springframework.cloud.gateway.handler.FilteringWebHandler filtering,
+			@Autowired List<org.springframework.cloud.gateway.filter.GlobalFilter> globalFilters) {
 		assertThat(dispatcher.getHandlerMappings())
 			.filteredOn(org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping.class::isInstance)
 			.singleElement()
 			.isInstanceOf(dev.gatehouse.gateway.routes.RouteSnapshotHandlerMapping.class);
 		assertThat(filtering).isInstanceOf(dev.gatehouse.gateway.routes.RouteFiltersWebHandler.class);
+		// one routing filter, Gatehouse's, and one response writer
+		assertThat(globalFilters)
+			.filteredOn(org.springframework.cloud.gateway.filter.NettyRoutingFilter.class::isInstance)
+			.singleElement()
+			.satisfies(
+					(routing) -> assertThat(routing.getClass().getSimpleName()).isEqualTo("RouteClientRoutingFilter"));
+		assertThat(globalFilters)
+			.filteredOn(org.springframework.cloud.gateway.filter.NettyWriteResponseFilter.class::isInstance)
+			.hasSize(1);
 		this.client.get()
 			.uri("/api/items")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token())

@@ -39,25 +39,30 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 	 * evicted
 	 */
 	public MemoryRateLimiterStore(long maxKeys) {
-		this.limiters = Caffeine.newBuilder().maximumSize(maxKeys).expireAfter(new Expiry<Key, Limiter>() {
-			@Override
-			public long expireAfterCreate(Key key, Limiter limiter, long now) {
-				return limiter.periodNanos;
-			}
+		// Caffeine's upkeep on the calling thread, not the common fork-join pool, which
+		// wakes a thread every few requests (see CachingTokenVerifier)
+		this.limiters = Caffeine.newBuilder()
+			.executor(Runnable::run)
+			.maximumSize(maxKeys)
+			.expireAfter(new Expiry<Key, Limiter>() {
+				@Override
+				public long expireAfterCreate(Key key, Limiter limiter, long now) {
+					return limiter.periodNanos;
+				}
 
-			@Override
-			public long expireAfterUpdate(Key key, Limiter limiter, long now, long current) {
-				return limiter.periodNanos;
-			}
+				@Override
+				public long expireAfterUpdate(Key key, Limiter limiter, long now, long current) {
+					return limiter.periodNanos;
+				}
 
-			@Override
-			public long expireAfterRead(Key key, Limiter limiter, long now, long current) {
-				// idle for a whole period: a new limiter starts with a full budget, as
-				// this
-				// one would
-				return limiter.periodNanos;
-			}
-		}).build();
+				@Override
+				public long expireAfterRead(Key key, Limiter limiter, long now, long current) {
+					// idle for a whole period: a new limiter starts with a full
+					// budget, as this one would
+					return limiter.periodNanos;
+				}
+			})
+			.build();
 	}
 
 	@Override

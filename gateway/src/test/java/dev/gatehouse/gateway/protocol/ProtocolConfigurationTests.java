@@ -25,6 +25,19 @@ class ProtocolConfigurationTests {
 	}
 
 	@Test
+	void springCloudGatewaysOwnRoutingFilterSwitchedOnStopsStartUpNamingTheKey() {
+		String key = "spring.cloud.gateway.server.webflux.global-filter.netty-routing.enabled";
+		assertThatThrownBy(() -> ProtocolConfiguration.validateRouting(new MockEnvironment().withProperty(key, "true")))
+			.isInstanceOf(InvalidGatewayConfigurationException.class)
+			.hasMessageContaining(key + ": must stay false");
+		// unset is Spring Cloud Gateway's default: on
+		assertThatThrownBy(() -> ProtocolConfiguration.validateRouting(new MockEnvironment()))
+			.isInstanceOf(InvalidGatewayConfigurationException.class);
+		assertThatNoException()
+			.isThrownBy(() -> ProtocolConfiguration.validateRouting(new MockEnvironment().withProperty(key, "false")));
+	}
+
+	@Test
 	void aNonPositiveMaxRequestSizeOrABadPortIsAConstraintViolationNamingTheKey() {
 		try (jakarta.validation.ValidatorFactory factory = jakarta.validation.Validation
 			.buildDefaultValidatorFactory()) {

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -200,6 +203,42 @@ class ProtocolsIT {
 		HttpResponse<String> streamed = get(http11, "/stream/late", null);
 		assertThat(streamed.statusCode()).isEqualTo(200);
 		assertThat(streamed.body()).isEqualTo("late");
+	}
+
+	@Test
+	void theResponseTimeoutEndsWithTheResponseHeaders() throws Exception {
+		// headers at once, the body's end 1.5 s later: the 500 ms response timeout is
+		// over
+		HttpResponse<String> response = get(http11, "/public/slow-body", null);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("start end");
+	}
+
+	@Test
+	void theResponseTimeoutRunsOnTheRequestsEventLoopNotOnReactorsParallelScheduler() throws Exception {
+		// Spring Cloud Gateway's own timer (a delay) runs on the parallel scheduler,
+		// another thread woken per call; the backend here delays on a scheduler of its
+		// own
+		Set<String> timersRanOn = ConcurrentHashMap.newKeySet();
+		Schedulers.onScheduleHook("protocols-it", (task) -> {
+			// a delay being started (not work that a fired delay hands on)
+			boolean delay = StackWalker.getInstance()
+				.walk((frames) -> frames
+					.anyMatch((frame) -> frame.getClassName().equals("reactor.core.publisher.MonoDelay")
+							&& frame.getMethodName().equals("subscribe")));
+			return delay ? () -> {
+				timersRanOn.add(Thread.currentThread().getName());
+				task.run();
+			} : task;
+		});
+		try {
+			assertThat(get(http11, "/public/late", null).statusCode()).isEqualTo(504);
+		}
+		finally {
+			Schedulers.resetOnScheduleHook("protocols-it");
+		}
+		// the server's event loops: reactor-http-epoll-1, webflux-http-nio-2...
+		assertThat(timersRanOn).isNotEmpty().allMatch((thread) -> thread.contains("-http-"), "an event loop");
 	}
 
 	// WebSocket

@@ -11,14 +11,17 @@ import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 /**
  * A Reactor Netty backend for protocol tests: counts uploaded bytes without keeping them,
- * streams server-sent events on the test's signal, answers late, and echoes WebSocket
- * messages (subprotocol {@code chat}). It notes the last request's headers.
+ * streams server-sent events on the test's signal, answers late (or its body late), and
+ * echoes WebSocket messages (subprotocol {@code chat}). It notes the last request's
+ * headers.
  */
 final class StreamingBackend implements AutoCloseable {
 
@@ -30,6 +33,9 @@ final class StreamingBackend implements AutoCloseable {
 	final AtomicLong firstByteNanos = new AtomicLong();
 
 	private volatile Sinks.Empty<Void> release = Sinks.empty();
+
+	/** The backend's delays, apart from the gateway's schedulers. */
+	private final Scheduler delays = Schedulers.newSingle("backend-delays");
 
 	private final DisposableServer server;
 
@@ -48,7 +54,13 @@ final class StreamingBackend implements AutoCloseable {
 				return response.header("Content-Type", "text/event-stream").sendString(events);
 			}).get("/{route}/late", (request, response) -> {
 				note(request.requestHeaders());
-				return Mono.delay(Duration.ofMillis(1500)).then(response.sendString(Mono.just("late")).then());
+				return Mono.delay(Duration.ofMillis(1500), this.delays)
+					.then(response.sendString(Mono.just("late")).then());
+			}).get("/{route}/slow-body", (request, response) -> {
+				note(request.requestHeaders());
+				// headers and the first chunk at once, the rest after 1.5 s of silence
+				return response.sendString(Flux.concat(Mono.just("start "),
+						Mono.delay(Duration.ofMillis(1500), this.delays).thenReturn("end")));
 			}).post("/{route}/upload", (request, response) -> {
 				note(request.requestHeaders());
 				this.firstByteNanos.set(0);
@@ -91,6 +103,7 @@ final class StreamingBackend implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow(Duration.ofSeconds(5));
+		this.delays.dispose();
 	}
 
 }

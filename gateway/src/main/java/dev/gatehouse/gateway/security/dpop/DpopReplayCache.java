@@ -55,7 +55,10 @@ final class DpopReplayCache {
 	 * @param timeout bound of each Redis call
 	 */
 	DpopReplayCache(long maxEntries, Duration window, Clock clock, RedisConnectionReadiness redis, Duration timeout) {
+		// Caffeine's upkeep on the calling thread, not the common fork-join pool, which
+		// wakes a thread every few requests (see CachingTokenVerifier)
 		this.seen = Caffeine.newBuilder()
+			.executor(Runnable::run)
 			.maximumSize(maxEntries)
 			.expireAfterWrite(window)
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
