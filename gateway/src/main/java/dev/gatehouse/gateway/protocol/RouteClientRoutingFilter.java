@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.protocol;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,10 +79,18 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 		if (call.forwarded() != route) {
 			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, call.forwarded());
 		}
+		// asked before Spring Cloud Gateway marks the exchange routed
+		boolean timed = call.responseTimeout() != null && callsBackend(exchange);
 		// completes when the response headers are in (the body is written afterwards)
 		Mono<Void> routed = super.filter(exchange, chain);
-		return (call.responseTimeout() != null)
-				? routed.timeout(call.responseTimeout(), call.timedOut(), timerFor(exchange)) : routed;
+		return timed ? routed.timeout(call.responseTimeout(), call.timedOut(), timerFor(exchange)) : routed;
+	}
+
+	/** What Spring Cloud Gateway's routing filter sends (and times) itself. */
+	private static boolean callsBackend(ServerWebExchange exchange) {
+		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		return url != null && ("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+				&& !ServerWebExchangeUtils.isAlreadyRouted(exchange);
 	}
 
 	@Override

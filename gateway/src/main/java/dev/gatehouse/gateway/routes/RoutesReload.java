@@ -39,16 +39,19 @@ public final class RoutesReload {
 		this.status = new AtomicReference<>(new Status(routesFile, null, null, null, List.of()));
 	}
 
+	// the status first: whoever sees a counter move then finds the status that goes with
+	// it
+
 	void loaded(int routes) {
-		this.successes.increment();
 		this.status.updateAndGet((s) -> new Status(s.routesFile(), this.clock.instant(), routes, s.lastFailure(),
 				s.lastFailureProblems()));
+		this.successes.increment();
 	}
 
 	void failed(List<String> problems) {
-		this.failures.increment();
 		this.status.updateAndGet(
 				(s) -> new Status(s.routesFile(), s.lastLoaded(), s.routes(), this.clock.instant(), problems));
+		this.failures.increment();
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.gatehouse.gateway.protocol;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -7,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -39,7 +43,11 @@ class RouteClientRoutingFilterTests {
 
 	private final RouteClientRoutingFilter filter;
 
-	RouteClientRoutingFilterTests() {
+	/** Connections complete in its backlog; nothing is ever read or written. */
+	private final ServerSocket silentBackend;
+
+	RouteClientRoutingFilterTests() throws IOException {
+		this.silentBackend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.properties.setConnectTimeout(2000);
 		this.properties.setResponseTimeout(Duration.ofSeconds(10));
 		ObjectProvider<List<HttpHeadersFilter>> headersFilters = new StaticListableBeanFactory()
@@ -131,9 +139,29 @@ class RouteClientRoutingFilterTests {
 		assertThat(client(reloaded)).isNotSameAs(afterReload);
 	}
 
-	/** The call of a route whose backend never answers. */
+	@Test
+	void onlyCallsToAnHttpBackendAreTimed() {
+		this.properties.setResponseTimeout(Duration.ofMillis(50));
+		// a forward: or lb: route is Spring Cloud Gateway's other filters' business
+		StepVerifier.create(this.filter.filter(exchange(route("r", Map.of())), (ignored) -> Mono.never()))
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(300))
+			.thenCancel()
+			.verify();
+	}
+
+	/** The call of a route whose backend accepts the connection and never answers. */
 	private Mono<Void> callWithSilentBackend(Route route) {
-		return this.filter.filter(exchange(route), (ignored) -> Mono.never());
+		ServerWebExchange exchange = exchange(route);
+		exchange.getAttributes()
+			.put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR,
+					URI.create("http://127.0.0.1:" + this.silentBackend.getLocalPort() + "/x"));
+		return this.filter.filter(exchange, (ignored) -> Mono.empty());
+	}
+
+	@AfterEach
+	void closeBackend() throws IOException {
+		this.silentBackend.close();
 	}
 
 	private HttpClient client(Route route) {
