@@ -36,13 +36,12 @@ import org.springframework.web.server.ServerWebExchange;
  * <p>
  * Spring Cloud Gateway copies its {@code HttpClient} configuration on every call to set
  * the connect timeout, and times the response with Reactor's {@code timeout()} on the
- * parallel scheduler: a timer scheduled and cancelled from the event loop on every call,
- * which wakes another thread each time (a context switch per request on one core,
- * {@code bench/gateway.sh}). Here each route version gets one client with its connect
- * timeout, and the same timeout, from the start of the call until the backend's response
- * headers, runs on the event loop of the client's connection to the gateway: scheduled
- * and cancelled there without waking anyone. The route reaches Spring Cloud Gateway as a
- * copy without response timeout when it has one of its own or streams
+ * parallel scheduler: every call puts a task into that scheduler's locked delay queue and
+ * takes it out again ({@code bench/gateway.sh}). Here each route version gets one client
+ * with its connect timeout, and the same timeout, from the start of the call until the
+ * backend's response headers, runs on the event loop of the client's connection to the
+ * gateway, whose timer queue that loop uses without a lock. The route reaches Spring
+ * Cloud Gateway as a copy without response timeout when it has one of its own or streams
  * ({@link RouteProtocolSettings}); the global value is not handed to it either, so its
  * timer never runs. A timed-out call fails with a {@link TimeoutException} (504
  * {@code gateway-timeout}) and is cancelled, as with Spring Cloud Gateway's.

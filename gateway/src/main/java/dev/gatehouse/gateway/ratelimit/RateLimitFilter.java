@@ -26,6 +26,7 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationListener;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -224,6 +225,21 @@ public final class RateLimitFilter implements GlobalFilter, Ordered, Application
 		}
 	}
 
+	/**
+	 * What actually failed: wrappers such as {@code CompletionException} say nothing. The
+	 * innermost exception's type and message (Redis client messages name a node, never a
+	 * credential).
+	 */
+	static String cause(Throwable ex) {
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
+		String message = root.getMessage();
+		if (message == null || message.isBlank()) {
+			return root.getClass().getSimpleName();
+		}
+		return root.getClass().getSimpleName() + ": "
+				+ ((message.length() > 200) ? message.substring(0, 200) + "..." : message);
+	}
+
 	private Outcome storeFailure(Route route, LimitedRoute limited, Throwable ex) {
 		this.meters.counter("gatehouse.gateway.ratelimit.store.failures").increment();
 		log.debug("Rate-limit store failure on route {}", route.getId(), ex);
@@ -233,7 +249,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered, Application
 			log.warn(
 					"Rate-limit store failed ({}) on route {}: {} requests (on-store-failure); further failures are counted "
 							+ "in gatehouse.gateway.ratelimit.store.failures and logged at most every {}s",
-					ex.getClass().getSimpleName(), route.getId(), this.denyOnStoreFailure ? "refusing" : "admitting",
+					cause(ex), route.getId(), this.denyOnStoreFailure ? "refusing" : "admitting",
 					WARN_INTERVAL.toSeconds());
 		}
 		return new Outcome(null,

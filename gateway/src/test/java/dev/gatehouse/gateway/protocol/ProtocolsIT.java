@@ -216,9 +216,8 @@ class ProtocolsIT {
 
 	@Test
 	void theResponseTimeoutRunsOnTheRequestsEventLoopNotOnReactorsParallelScheduler() throws Exception {
-		// Spring Cloud Gateway's own timer (a delay) runs on the parallel scheduler,
-		// another thread woken per call; the backend here delays on a scheduler of its
-		// own
+		// Spring Cloud Gateway's own timer (a delay) runs on the parallel scheduler, a
+		// locked delay queue per call; the backend here delays on a scheduler of its own
 		Set<String> timersRanOn = ConcurrentHashMap.newKeySet();
 		Schedulers.onScheduleHook("protocols-it", (task) -> {
 			// a delay being started (not work that a fired delay hands on)

@@ -66,6 +66,18 @@ class RateLimitFilterTests {
 	}
 
 	@Test
+	void aStoreFailureIsReportedByWhatFailedInsideItsWrappers() {
+		Throwable wrapped = new java.util.concurrent.CompletionException(
+				new IllegalStateException("Unable to connect to 127.0.0.1:7001"));
+
+		assertThat(RateLimitFilter.cause(wrapped))
+			.isEqualTo("IllegalStateException: Unable to connect to 127.0.0.1:7001");
+		assertThat(RateLimitFilter.cause(new java.util.concurrent.TimeoutException())).isEqualTo("TimeoutException");
+		assertThat(RateLimitFilter.cause(new IllegalStateException("x".repeat(300))))
+			.hasSize("IllegalStateException: ".length() + 200 + "...".length());
+	}
+
+	@Test
 	void aGoldTokenGetsTheGoldPlanAndTheHeadersNameIt() {
 		VerifiedToken gold = TestClaims.token("{\"tenant\":\"acme\",\"plan\":\"gold\"}");
 		for (int i = 0; i < 3; i++) {
