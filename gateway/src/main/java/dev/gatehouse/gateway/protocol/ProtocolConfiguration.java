@@ -61,14 +61,15 @@ public class ProtocolConfiguration {
 	 * ({@code spring.cloud.gateway.server.webflux.global-filter.netty-routing.enabled}).
 	 */
 	@Bean
-	NettyRoutingFilter routingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
-			HttpClientProperties properties, RouteProtocolSettings settings, Environment environment) {
+	NettyRoutingFilter gatehouseRoutingFilter(HttpClient httpClient,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties,
+			RouteProtocolSettings settings, Environment environment) {
 		validateRouting(environment);
 		return new RouteClientRoutingFilter(httpClient, headersFilters, properties, settings);
 	}
 
 	@Bean
-	NettyWriteResponseFilter nettyWriteResponseFilter(GatewayProperties properties,
+	NettyWriteResponseFilter gatehouseNettyWriteResponseFilter(GatewayProperties properties,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
 		return new NettyWriteResponseFilter(properties.getStreamingMediaTypes(), headersFilters);
 	}
