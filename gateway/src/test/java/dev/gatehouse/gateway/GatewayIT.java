@@ -167,6 +167,11 @@ class GatewayIT {
 			.filteredOn(org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping.class::isInstance)
 			.singleElement()
 			.isInstanceOf(dev.gatehouse.gateway.routes.RouteSnapshotHandlerMapping.class);
+		// no mapping with nothing to map is asked first (Spring Boot's health additional
+		// paths, of which there are none, or @RequestMapping methods)
+		assertThat(dispatcher.getHandlerMappings()).noneMatch((
+				mapping) -> mapping instanceof org.springframework.web.reactive.result.method.AbstractHandlerMethodMapping<?> methods
+						&& methods.getHandlerMethods().isEmpty());
 		assertThat(filtering).isInstanceOf(dev.gatehouse.gateway.routes.RouteFiltersWebHandler.class);
 		// one routing filter, Gatehouse's, and one response writer
 		assertThat(globalFilters)

@@ -26,6 +26,13 @@ final class HopByHopHeadersFilter extends RemoveHopByHopHeadersFilter {
 		this.names = getHeaders().toArray(String[]::new);
 	}
 
+	/**
+	 * Removes the hop-by-hop headers, and hands the response headers on as
+	 * {@link ForwardedHeaders}: Spring Cloud Gateway then asks for their names and copies
+	 * them into the response, each of which builds a de-duplicated set of names first
+	 * from ordinary {@link HttpHeaders} (about 3 % of a request's CPU on one core,
+	 * {@code bench/gateway.sh}).
+	 */
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		List<String> connectionOptions = input.getConnection();
@@ -38,18 +45,17 @@ final class HopByHopHeadersFilter extends RemoveHopByHopHeadersFilter {
 				hopByHop.add(name);
 			}
 		}
-		if (hopByHop == null) {
-			return input;
-		}
-		try {
-			for (String name : hopByHop) {
-				input.remove(name);
+		if (hopByHop != null) {
+			try {
+				for (String name : hopByHop) {
+					input.remove(name);
+				}
 			}
-			return input;
+			catch (UnsupportedOperationException readOnly) {
+				return super.filter(input, exchange);
+			}
 		}
-		catch (UnsupportedOperationException readOnly) {
-			return super.filter(input, exchange);
-		}
+		return ForwardedHeaders.viewOf(input);
 	}
 
 	@Override

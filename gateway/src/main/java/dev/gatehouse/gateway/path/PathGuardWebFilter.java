@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
 
@@ -32,11 +30,6 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 	 */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
-	/**
-	 * Percent-encoded dot, slash, backslash, percent (double encoding) or control byte.
-	 */
-	private static final Pattern ENCODED = Pattern.compile("%(2e|2f|5c|25|[01][0-9a-f]|7f)");
-
 	@Override
 	public int getOrder() {
 		return ORDER;
@@ -59,6 +52,13 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 		if (rawPath == null || rawPath.isEmpty()) {
 			return null;
 		}
+		// one pass over the characters (this runs on every request): what is refused per
+		// character first, the rest noted for the checks below, in the same order of
+		// reasons as a request sees them
+		boolean emptySegment = false;
+		boolean dotSegment = false;
+		boolean escapes = false;
+		int segmentStart = 0;
 		for (int i = 0; i < rawPath.length(); i++) {
 			char c = rawPath.charAt(i);
 			if (c < 0x20 || c == 0x7f) {
@@ -76,20 +76,55 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 			if (c == ';') {
 				return "path parameter (;)";
 			}
-		}
-		if (rawPath.contains("//")) {
-			return "empty path segment (//)";
-		}
-		if (ENCODED.matcher(rawPath.toLowerCase(Locale.ROOT)).find()) {
-			return "encoded dot, slash, backslash, percent or control character";
-		}
-		for (String segment : rawPath.split("/", -1)) {
-			if (segment.equals(".") || segment.equals("..")) {
-				return "dot segment";
+			if (c == '%') {
+				escapes = true;
+			}
+			else if (c == '/') {
+				emptySegment |= i > 0 && rawPath.charAt(i - 1) == '/';
+				dotSegment |= isDots(rawPath, segmentStart, i);
+				segmentStart = i + 1;
 			}
 		}
+		dotSegment |= isDots(rawPath, segmentStart, rawPath.length());
+		if (emptySegment) {
+			return "empty path segment (//)";
+		}
+		if (escapes && hasRefusedEscape(rawPath)) {
+			return "encoded dot, slash, backslash, percent or control character";
+		}
+		if (dotSegment) {
+			return "dot segment";
+		}
 		// only a path with escapes can carry bytes that are not UTF-8
-		return (rawPath.indexOf('%') >= 0) ? utf8Problem(rawPath) : null;
+		return escapes ? utf8Problem(rawPath) : null;
+	}
+
+	/** Whether {@code path[start, end)} is {@code .} or {@code ..}. */
+	private static boolean isDots(String path, int start, int end) {
+		int length = end - start;
+		return (length == 1 || length == 2) && path.charAt(start) == '.' && path.charAt(end - 1) == '.';
+	}
+
+	/**
+	 * A percent-encoded dot, slash, backslash, percent (double encoding) or control byte
+	 * ({@code %2e %2f %5c %25 %00-%1f %7f}, either case).
+	 */
+	private static boolean hasRefusedEscape(String path) {
+		for (int i = path.indexOf('%'); i >= 0 && i + 2 < path.length(); i = path.indexOf('%', i + 1)) {
+			char high = path.charAt(i + 1);
+			char low = Character.toLowerCase(path.charAt(i + 2));
+			boolean refused = switch (high) {
+				case '2' -> low == 'e' || low == 'f' || low == '5';
+				case '5' -> low == 'c';
+				case '7' -> low == 'f';
+				case '0', '1' -> Character.digit(low, 16) >= 0;
+				default -> false;
+			};
+			if (refused) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -97,7 +132,7 @@ public final class PathGuardWebFilter implements WebFilter, Ordered {
 	 * lenient decoder could read an overlong or otherwise malformed sequence as a
 	 * character the checks above never saw (an overlong {@code %c0%ae} is a dot).
 	 */
-	private static String utf8Problem(String rawPath) {
+	static String utf8Problem(String rawPath) {
 		byte[] bytes = new byte[rawPath.length()];
 		int length = 0;
 		for (int i = 0; i < rawPath.length(); i++) {

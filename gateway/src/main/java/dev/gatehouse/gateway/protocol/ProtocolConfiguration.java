@@ -12,6 +12,7 @@ import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,6 +33,8 @@ public class ProtocolConfiguration {
 	static final String REDIRECT_PORT = "gatehouse.gateway.http-redirect-port";
 
 	static final String STOCK_ROUTING = "spring.cloud.gateway.server.webflux.global-filter.netty-routing.enabled";
+
+	static final String STOCK_REQUEST_URL = "spring.cloud.gateway.server.webflux.global-filter.route-to-request-url.enabled";
 
 	@Bean
 	static TlsBundlePolicy gatehouseTlsBundlePolicy() {
@@ -66,6 +69,18 @@ public class ProtocolConfiguration {
 			RouteProtocolSettings settings, Environment environment) {
 		validateRouting(environment);
 		return new RouteClientRoutingFilter(httpClient, headersFilters, properties, settings);
+	}
+
+	/**
+	 * Spring Cloud Gateway's backend-URL filter without its per-request parsing for the
+	 * usual request ({@link RouteRequestUrlFilter}); present only while Spring Cloud
+	 * Gateway's own is switched off ({@code application.yml}), so exactly one of the two
+	 * runs.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = STOCK_REQUEST_URL, havingValue = "false")
+	RouteToRequestUrlFilter gatehouseRouteToRequestUrlFilter() {
+		return new RouteRequestUrlFilter();
 	}
 
 	@Bean

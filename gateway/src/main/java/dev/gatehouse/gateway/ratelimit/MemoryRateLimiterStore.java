@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.ratelimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -186,6 +187,20 @@ public final class MemoryRateLimiterStore implements RateLimiterStore {
 	 * concatenated and hashed per request.
 	 */
 	private record Key(String routeId, String limit, String key) {
+
+		// written out: a record's generated methods go through method handles, which
+		// showed in profiles of this lookup (made on every limited request)
+		@Override
+		public int hashCode() {
+			return (31 * this.routeId.hashCode() + this.limit.hashCode()) * 31 + Objects.hashCode(this.key);
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Key that && Objects.equals(this.key, that.key) && this.limit.equals(that.limit)
+					&& this.routeId.equals(that.routeId);
+		}
+
 	}
 
 }

@@ -67,6 +67,15 @@ public class RoutesConfiguration {
 	}
 
 	/**
+	 * Handler-method mappings with nothing to map leave the request dispatch (see
+	 * {@link EmptyHandlerMappings}).
+	 */
+	@Bean
+	static EmptyHandlerMappings emptyHandlerMappings() {
+		return new EmptyHandlerMappings();
+	}
+
+	/**
 	 * Spring Cloud Gateway's filtering handler with its route-filter cache keyed by route
 	 * instance (see {@link RouteFiltersWebHandler}); built as its auto-configuration
 	 * builds the stock one, which then backs off.

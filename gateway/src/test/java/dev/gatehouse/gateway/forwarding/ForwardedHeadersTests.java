@@ -44,4 +44,33 @@ class ForwardedHeadersTests {
 		assertThat(copy.get("VIA")).containsExactly("1.1 a", "1.1 b");
 	}
 
+	@Test
+	void aViewOfHeadersWithDistinctNamesIteratesTheirOwnMapAndCopiesEveryValue() {
+		HttpHeaders response = new HttpHeaders();
+		response.add("Content-Type", "application/json");
+		response.add("set-cookie", "a=1");
+		response.add("Set-Cookie", "b=2");
+		HttpHeaders view = ForwardedHeaders.viewOf(response);
+		assertThat(view).isInstanceOf(ForwardedHeaders.class);
+		assertThat(view.asMultiValueMap()).isSameAs(response.asMultiValueMap());
+		assertThat(view.headerNames()).containsExactly("Content-Type", "set-cookie");
+		HttpHeaders copy = new HttpHeaders();
+		copy.addAll(view);
+		assertThat(copy.get("SET-COOKIE")).containsExactly("a=1", "b=2");
+		assertThat(ForwardedHeaders.viewOf(view)).isSameAs(view);
+	}
+
+	@Test
+	void headersWithOneNameInSeveralCasingsOrVeryManyNamesAreNotViewed() {
+		HttpHeaders twice = new HttpHeaders(new org.springframework.util.LinkedMultiValueMap<>());
+		twice.add("Via", "1.1 a");
+		twice.add("via", "1.1 b");
+		assertThat(ForwardedHeaders.viewOf(twice)).isSameAs(twice);
+		HttpHeaders many = new HttpHeaders();
+		for (int i = 0; i < 65; i++) {
+			many.add("X-" + i, "v");
+		}
+		assertThat(ForwardedHeaders.viewOf(many)).isSameAs(many);
+	}
+
 }

@@ -82,4 +82,63 @@ class PathGuardWebFilterTests {
 		assertThat(called[0]).isTrue();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/%2e", "/api/%2E", "/api/%1F", "/api/%0b", "..", ".", "a/..", "/api/%25", "/%5C",
+			"/api/x%2fy", "/api/%%2e" })
+	void refusesEscapesAndDotSegmentsAtEitherEndAndInEitherCase(String rawPath) {
+		assertThat(PathGuardWebFilter.check(rawPath)).isNotNull();
+	}
+
+	@Test
+	void namesTheFirstProblemInTheSameOrderForEveryPath() {
+		assertThat(PathGuardWebFilter.check("/a//b/../%2e;x")).isEqualTo("path parameter (;)");
+		assertThat(PathGuardWebFilter.check("/a//b/../%2e")).isEqualTo("empty path segment (//)");
+		assertThat(PathGuardWebFilter.check("/a/b/../%2e"))
+			.isEqualTo("encoded dot, slash, backslash, percent or control character");
+		assertThat(PathGuardWebFilter.check("/a/b/../%c0%ae")).isEqualTo("dot segment");
+		assertThat(PathGuardWebFilter.check("/a/b/%c0%ae")).isEqualTo("percent-encoded bytes that are not valid UTF-8");
+	}
+
+	/**
+	 * The checks were a regular expression and {@code split}; they are now one pass over
+	 * the path. Both must refuse exactly the same paths, for the same reason.
+	 */
+	@Test
+	void refusesExactlyWhatTheRegularExpressionChecksRefused() {
+		char[] alphabet = "/.%25efEFcC017a;b".toCharArray();
+		java.util.Random random = new java.util.Random(42);
+		for (int n = 0; n < 200_000; n++) {
+			char[] path = new char[1 + random.nextInt(12)];
+			for (int i = 0; i < path.length; i++) {
+				path[i] = alphabet[random.nextInt(alphabet.length)];
+			}
+			String rawPath = new String(path);
+			assertThat(PathGuardWebFilter.check(rawPath)).as(rawPath).isEqualTo(previousCheck(rawPath));
+		}
+	}
+
+	/** The previous implementation, as the reference. */
+	private static String previousCheck(String rawPath) {
+		for (int i = 0; i < rawPath.length(); i++) {
+			char c = rawPath.charAt(i);
+			if (c == ';') {
+				return "path parameter (;)";
+			}
+		}
+		if (rawPath.contains("//")) {
+			return "empty path segment (//)";
+		}
+		if (java.util.regex.Pattern.compile("%(2e|2f|5c|25|[01][0-9a-f]|7f)")
+			.matcher(rawPath.toLowerCase(java.util.Locale.ROOT))
+			.find()) {
+			return "encoded dot, slash, backslash, percent or control character";
+		}
+		for (String segment : rawPath.split("/", -1)) {
+			if (segment.equals(".") || segment.equals("..")) {
+				return "dot segment";
+			}
+		}
+		return (rawPath.indexOf('%') >= 0) ? PathGuardWebFilter.utf8Problem(rawPath) : null;
+	}
+
 }
