@@ -36,7 +36,8 @@
 # Gatehouse arguments, e.g. --gatehouse.gateway.token-cache.enabled=false to verify every token, or
 # --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_ACCESS_LOG (on|off), BENCH_TRACING
 # (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
-# (the jar of the gatehouse-baseline contender), BENCH_BASELINE_ARGS (extra arguments for gatehouse-baseline only: with
+# (the jar of the gatehouse-baseline contender), BENCH_BASELINE_JAVA_OPTS (JVM options for gatehouse-baseline only, after
+# the others), BENCH_BASELINE_ARGS (extra arguments for gatehouse-baseline only: with
 # BENCH_BASELINE_JAR set to the same jar, an A/B of one setting). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit; logs and results go to
 # bench/results/<UTC timestamp>/ (gitignored). Exit status 1 when a contender fails to start, fails its
@@ -72,6 +73,7 @@ jvm_flags=(-XX:ActiveProcessorCount=1 -XX:+UseParallelGC -Xms512m -Xmx512m -Drea
 read -r -a extra_java_opts <<<"${BENCH_JAVA_OPTS:-}"
 read -r -a gatehouse_args <<<"${BENCH_GATEHOUSE_ARGS:-}"
 read -r -a baseline_args <<<"${BENCH_BASELINE_ARGS:-}"
+read -r -a baseline_java_opts <<<"${BENCH_BASELINE_JAVA_OPTS:-}"
 access_log=${BENCH_ACCESS_LOG:-on}
 tracing=${BENCH_TRACING:-off}
 tracing_sampling=${BENCH_TRACING_SAMPLING:-1.0}
@@ -222,6 +224,7 @@ subject0=bench-user-0
   echo "JVM flags: ${jvm_flags[*]} ${extra_java_opts[*]}"
   echo "gatehouse arguments: ${gatehouse_switches[*]} ${gatehouse_args[*]}"
   [ ${#baseline_args[@]} -eq 0 ] || echo "gatehouse-baseline arguments (in addition): ${baseline_args[*]}"
+  [ ${#baseline_java_opts[@]} -eq 0 ] || echo "gatehouse-baseline JVM options (in addition): ${baseline_java_opts[*]}"
   echo "gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling, OTLP to the backend's /v1/traces)")"
   echo "warmup=$warmup rounds=$rounds run=$run cold=$cold bucket=$bucket connections=$conns paced_delay_ms=$paced_delay"
   echo "contenders: ${contenders[*]}"
@@ -363,11 +366,11 @@ gatehouse:
         require-typ: at+jwt
         public-key-file: $work/public.pem
 EOF
-  local own_args=()
-  [ "$name" != gatehouse-baseline ] || own_args=("${baseline_args[@]}")
+  local own_args=() own_java_opts=()
+  [ "$name" != gatehouse-baseline ] || { own_args=("${baseline_args[@]}"); own_java_opts=("${baseline_java_opts[@]}"); }
   log_of[$name]=$out/$name.log
   started_at[$name]=$(date +%s.%N)
-  taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" -jar "$jar" \
+  taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" "${own_java_opts[@]}" -jar "$jar" \
     --server.address=127.0.0.1 --server.port="$port" \
     --management.server.address=127.0.0.1 --management.server.port="$mgmt" \
     --spring.config.additional-location="file:$out/gatehouse-routes.yml" "${gatehouse_switches[@]}" "${gatehouse_args[@]}" \

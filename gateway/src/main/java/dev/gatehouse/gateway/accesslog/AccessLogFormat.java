@@ -16,7 +16,8 @@ final class AccessLogFormat {
 	}
 
 	static String json(AccessLogEntry entry) {
-		StringBuilder out = new StringBuilder(256).append('{');
+		// a typical line is 230-290 characters: one buffer, no growth
+		StringBuilder out = new StringBuilder(384).append('{');
 		string(out, "time", Instant.ofEpochMilli(entry.time()).toString());
 		string(out, "requestId", entry.requestId());
 		string(out, "traceId", entry.traceId());

@@ -129,7 +129,8 @@ public final class RateLimitFilter implements GlobalFilter, Ordered, Application
 		HttpHeaders headers = exchange.getResponse().getHeaders();
 		headers.set(RateLimitHeaders.POLICY, selection.policyHeader());
 		if (outcome.decision() != null) {
-			headers.set(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(limits, outcome.decision()));
+			headers.set(RateLimitHeaders.RATE_LIMIT,
+					RateLimitHeaders.rateLimit(selection.remainingPrefixes(), outcome.decision()));
 		}
 		outcome.counter().increment();
 		if (outcome.decision() != null && !outcome.decision().allowed()) {

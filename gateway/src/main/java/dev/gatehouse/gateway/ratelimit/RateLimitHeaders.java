@@ -28,12 +28,32 @@ final class RateLimitHeaders {
 	}
 
 	static String rateLimit(List<RateLimit> limits, RateLimitDecision decision) {
-		StringJoiner joiner = new StringJoiner(", ");
-		for (int i = 0; i < limits.size(); i++) {
+		return rateLimit(remainingPrefixes(limits), decision);
+	}
+
+	/**
+	 * The {@code RateLimit} value from each limit's {@link #remainingPrefixes prefix},
+	 * made once per route version: per request only the numbers are appended.
+	 */
+	static String rateLimit(String[] remainingPrefixes, RateLimitDecision decision) {
+		StringBuilder out = new StringBuilder(32 * remainingPrefixes.length);
+		for (int i = 0; i < remainingPrefixes.length; i++) {
 			RateLimitDecision.State state = decision.states().get(i);
-			joiner.add(quoted(limits.get(i).name()) + ";r=" + state.remaining() + ";t=" + state.resetSeconds());
+			if (i > 0) {
+				out.append(", ");
+			}
+			out.append(remainingPrefixes[i]).append(state.remaining()).append(";t=").append(state.resetSeconds());
 		}
-		return joiner.toString();
+		return out.toString();
+	}
+
+	/** Per limit, the start of its {@code RateLimit} item: {@code "name";r=}. */
+	static String[] remainingPrefixes(List<RateLimit> limits) {
+		String[] prefixes = new String[limits.size()];
+		for (int i = 0; i < prefixes.length; i++) {
+			prefixes[i] = quoted(limits.get(i).name()) + ";r=";
+		}
+		return prefixes;
 	}
 
 	/** Whole seconds until every exhausted limit admits again (at least 1). */

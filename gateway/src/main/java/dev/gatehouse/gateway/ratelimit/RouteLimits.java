@@ -67,7 +67,8 @@ final class RouteLimits {
 		for (int i = 0; i < resolvers.length; i++) {
 			resolvers[i] = LimitKeyResolver.of(limits.get(i), this.addresses);
 		}
-		return new Selection(List.copyOf(limits), resolvers, limits.isEmpty() ? null : RateLimitHeaders.policy(limits));
+		return new Selection(List.copyOf(limits), resolvers, limits.isEmpty() ? null : RateLimitHeaders.policy(limits),
+				RateLimitHeaders.remainingPrefixes(limits));
 	}
 
 	private static boolean allHold(List<ClaimCondition> conditions, TokenClaims claims,
@@ -95,8 +96,10 @@ final class RouteLimits {
 	 * @param resolvers per limit, what it counts by
 	 * @param policyHeader the {@code RateLimit-Policy} value ({@code null} when no limit
 	 * applies)
+	 * @param remainingPrefixes per limit, the start of its {@code RateLimit} item
 	 */
-	record Selection(List<RateLimit> limits, LimitKeyResolver[] resolvers, String policyHeader) {
+	record Selection(List<RateLimit> limits, LimitKeyResolver[] resolvers, String policyHeader,
+			String[] remainingPrefixes) {
 
 	}
 
