@@ -6,10 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.context.ApplicationListener;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -27,7 +29,7 @@ import org.springframework.web.server.ServerWebExchange;
  * ({@code spring.cloud.gateway.server.webflux.global-filter.route-to-request-url.enabled});
  * switched back on, it runs instead of this one.
  */
-final class RouteRequestUrlFilter extends RouteToRequestUrlFilter {
+final class RouteRequestUrlFilter extends RouteToRequestUrlFilter implements ApplicationListener<RefreshRoutesEvent> {
 
 	/** What each route's URI contributes, per route id, for the current route version. */
 	private final Map<String, Target> targets = new ConcurrentHashMap<>();
@@ -45,6 +47,17 @@ final class RouteRequestUrlFilter extends RouteToRequestUrlFilter {
 		}
 		exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target.resolve(request));
 		return chain.filter(exchange);
+	}
+
+	/** A refresh forgets every route's part (a removed route's too). */
+	@Override
+	public void onApplicationEvent(RefreshRoutesEvent event) {
+		this.targets.clear();
+	}
+
+	/** Routes whose part is held (for tests). */
+	int routesHeld() {
+		return this.targets.size();
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -78,6 +79,14 @@ class RouteRequestUrlFilterTests {
 		run(this.filter, exchange);
 		assertThat(exchange.<URI>getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR))
 			.hasToString("http://new:2/api");
+	}
+
+	@Test
+	void aRefreshForgetsEveryRoutesPart() {
+		run(this.filter, exchange(route("gone", "http://old:1"), "http://gateway/api"));
+		assertThat(this.filter.routesHeld()).isEqualTo(1);
+		this.filter.onApplicationEvent(new RefreshRoutesEvent(this));
+		assertThat(this.filter.routesHeld()).isZero();
 	}
 
 	@Test
