@@ -9,12 +9,15 @@ import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
@@ -26,13 +29,23 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.context.ApplicationListener;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.AbstractServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.util.StringUtils;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Spring Cloud Gateway's routing filter, with each route's backend client configured once
- * per route version instead of per call, and the response timeout's timer on the
- * request's own event loop.
+ * per route version instead of per call, the response timeout's timer on the request's
+ * own event loop, and the forwarded request headers copied once. It calls an HTTP backend
+ * itself, as Spring Cloud Gateway's filter does (the same request and response header
+ * filters, attributes and status handling, so Spring Cloud Gateway's response writer
+ * takes over from it), and leaves every other URL to that filter.
  * <p>
  * Spring Cloud Gateway copies its {@code HttpClient} configuration on every call to set
  * the connect timeout, and times the response with Reactor's {@code timeout()} on the
@@ -71,6 +84,7 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 		if (route == null) {
 			return super.filter(exchange, chain);
 		}
@@ -78,18 +92,125 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 		if (call.forwarded() != route) {
 			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, call.forwarded());
 		}
-		// asked before Spring Cloud Gateway marks the exchange routed
-		boolean timed = call.responseTimeout() != null && callsBackend(exchange);
+		if (url == null || !isHttp(url.getScheme()) || ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
+			// not a backend call of its own: Spring Cloud Gateway's filter passes it on
+			return super.filter(exchange, chain);
+		}
+		ServerWebExchangeUtils.setAlreadyRouted(exchange);
 		// completes when the response headers are in (the body is written afterwards)
-		Mono<Void> routed = super.filter(exchange, chain);
-		return timed ? routed.timeout(call.responseTimeout(), call.timedOut(), timerFor(exchange)) : routed;
+		Mono<Void> routed = call(exchange, call.client(), url).then(chain.filter(exchange));
+		return (call.responseTimeout() != null)
+				? routed.timeout(call.responseTimeout(), call.timedOut(), timerFor(exchange)) : routed;
 	}
 
-	/** What Spring Cloud Gateway's routing filter sends (and times) itself. */
-	private static boolean callsBackend(ServerWebExchange exchange) {
-		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		return url != null && ("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
-				&& !ServerWebExchangeUtils.isAlreadyRouted(exchange);
+	/**
+	 * Spring Cloud Gateway's backend call, with the forwarded request headers copied
+	 * once, straight into the client's headers: Spring Cloud Gateway copies them into
+	 * Netty headers of its own first, then into the client's. A plain backend URL (ASCII,
+	 * a host name, no user info or fragment) is handed over parsed, as the {@link URI} it
+	 * already is; as text Reactor Netty parses it again with a regular expression.
+	 */
+	private Flux<HttpClientResponse> call(ServerWebExchange exchange, HttpClient client, URI url) {
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders forwarded = HttpHeadersFilter.filterRequest(getHeadersFilters(), exchange);
+		boolean preserveHost = exchange.getAttributeOrDefault(ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE,
+				false);
+		HttpClient.RequestSender sender = client.headers((headers) -> {
+			// set, as Spring Cloud Gateway does: a name the headers hold in two casings
+			// comes twice, each time with all its values
+			forwarded.asMultiValueMap().forEach(headers::set);
+			// set by Reactor Netty from the URL unless the route preserves the client's
+			headers.remove(HttpHeaders.HOST);
+			if (preserveHost) {
+				String host = request.getHeaders().getFirst(HttpHeaders.HOST);
+				if (host != null) {
+					headers.add(HttpHeaders.HOST, host);
+				}
+			}
+		}).request(HttpMethod.valueOf(request.getMethod().name()));
+		HttpClient.ResponseReceiver<?> receiver = (isPlain(url) ? sender.uri(url) : sender.uri(url.toASCIIString()))
+			.send((clientRequest, outbound) -> outbound.send(request.getBody().map(this::getByteBuf)));
+		return receiver.responseConnection((response, connection) -> {
+			received(exchange, response, connection);
+			return Mono.just(response);
+		});
+	}
+
+	/**
+	 * Hands the backend's response to Spring Cloud Gateway's response writer as its
+	 * routing filter does: status, headers through the response header filters, the
+	 * response and its connection in the exchange's attributes.
+	 */
+	private void received(ServerWebExchange exchange, HttpClientResponse backend, Connection connection) {
+		Map<String, Object> attributes = exchange.getAttributes();
+		attributes.put(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR, backend);
+		attributes.put(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR, connection);
+		ServerHttpResponse response = exchange.getResponse();
+		HttpHeaders headers = new HttpHeaders();
+		for (Map.Entry<String, String> header : backend.responseHeaders()) {
+			headers.add(header.getKey(), header.getValue());
+		}
+		String contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+		if (StringUtils.hasLength(contentType)) {
+			attributes.put(ServerWebExchangeUtils.ORIGINAL_RESPONSE_CONTENT_TYPE_ATTR, contentType);
+		}
+		setStatus(backend, response);
+		// after the status: response header filters may read it
+		HttpHeaders filtered = HttpHeadersFilter.filter(getHeadersFilters(), headers, exchange,
+				HttpHeadersFilter.Type.RESPONSE);
+		HttpHeaders responseHeaders = response.getHeaders();
+		// never both: Content-Length wins
+		if (!filtered.containsHeader(HttpHeaders.TRANSFER_ENCODING)
+				&& filtered.containsHeader(HttpHeaders.CONTENT_LENGTH)
+				&& responseHeaders.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+			responseHeaders.remove(HttpHeaders.TRANSFER_ENCODING);
+		}
+		attributes.put(ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES, filtered.headerNames());
+		responseHeaders.addAll(filtered);
+	}
+
+	private static void setStatus(HttpClientResponse backend, ServerHttpResponse response) {
+		int code = backend.status().code();
+		HttpStatus status = HttpStatus.resolve(code);
+		if (status != null) {
+			response.setStatusCode(status);
+			return;
+		}
+		ServerHttpResponse target = response;
+		while (target instanceof ServerHttpResponseDecorator decorator) {
+			target = decorator.getDelegate();
+		}
+		if (!(target instanceof AbstractServerHttpResponse raw)) {
+			throw new IllegalStateException(
+					"Unable to set status code " + code + " on response of type " + target.getClass().getName());
+		}
+		raw.setRawStatusCode(code);
+	}
+
+	private static boolean isHttp(String scheme) {
+		return "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
+	}
+
+	/**
+	 * A URL Reactor Netty takes as a {@link URI} with the same outcome as its text: a
+	 * server-based authority without user info, an ASCII path and query, no fragment.
+	 * Anything else goes as {@link URI#toASCIIString()}, as Spring Cloud Gateway sends
+	 * it.
+	 */
+	static boolean isPlain(URI url) {
+		return url.getHost() != null && url.getRawUserInfo() == null && url.getRawFragment() == null
+				&& isAscii(url.getRawPath()) && isAscii(url.getRawQuery());
+	}
+
+	private static boolean isAscii(String value) {
+		if (value != null) {
+			for (int i = 0; i < value.length(); i++) {
+				if (value.charAt(i) >= 0x80) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	@Override
