@@ -1,14 +1,12 @@
 package dev.gatehouse.gateway.forwarding;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.CollectionUtils;
-import org.springframework.util.LinkedCaseInsensitiveMap;
 import org.springframework.util.MultiValueMap;
 
 /**
@@ -21,7 +19,7 @@ import org.springframework.util.MultiValueMap;
  * headers once per request to copy them into the backend request, and a backend's
  * response headers twice (their names, then a copy into the response).
  */
-final class ForwardedHeaders extends HttpHeaders {
+public final class ForwardedHeaders extends HttpHeaders {
 
 	private static final long serialVersionUID = 1L;
 
@@ -29,8 +27,12 @@ final class ForwardedHeaders extends HttpHeaders {
 
 	private final MultiValueMap<String, String> map;
 
-	ForwardedHeaders() {
-		this(CollectionUtils.toMultiValueMap(new LinkedCaseInsensitiveMap<>(16, Locale.ROOT)));
+	/**
+	 * Empty headers, over a {@link HeaderMap}: what {@link HttpHeaders} holds in a
+	 * {@code LinkedCaseInsensitiveMap}, without that map's lower-cased copy of each name.
+	 */
+	public ForwardedHeaders() {
+		this(CollectionUtils.toMultiValueMap(new HeaderMap(16)));
 	}
 
 	/**

@@ -39,6 +39,8 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.util.StringUtils;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.gatehouse.gateway.forwarding.ForwardedHeaders;
+
 /**
  * Spring Cloud Gateway's routing filter, with each route's backend client configured once
  * per route version instead of per call, the response timeout's timer on the request's
@@ -146,7 +148,9 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 		attributes.put(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR, backend);
 		attributes.put(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR, connection);
 		ServerHttpResponse response = exchange.getResponse();
-		HttpHeaders headers = new HttpHeaders();
+		// read into the map the gateway forwards headers in (not Spring's, which keeps a
+		// lower-cased copy of each name)
+		HttpHeaders headers = new ForwardedHeaders();
 		for (Map.Entry<String, String> header : backend.responseHeaders()) {
 			headers.add(header.getKey(), header.getValue());
 		}
