@@ -11,6 +11,7 @@ import java.util.Date;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
@@ -284,6 +285,28 @@ class GatewayIT {
 		assertThat(received.header("X-Auth-Roles").values()).containsExactly("user,admin");
 		assertThat(received.containsHeader("X-Request-Id")).isTrue();
 		assertThat(received.containsHeader("X-Forwarded-For")).isTrue();
+	}
+
+	@Test
+	void aRetriedCallAnswersWithTheSecondAttemptAndNothingOfTheFirst() {
+		backend.stubFor(get(urlEqualTo("/retried/x")).inScenario("retry")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(502).withHeader("X-First-Attempt", "yes").withBody("bad gateway"))
+			.willSetStateTo("second"));
+		backend.stubFor(get(urlEqualTo("/retried/x")).inScenario("retry")
+			.whenScenarioStateIs("second")
+			.willReturn(ok("second try")));
+
+		this.client.get()
+			.uri("/retried/x")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("X-First-Attempt")
+			.expectBody(String.class)
+			.isEqualTo("second try");
+		assertThat(backend.findAll(getRequestedFor(urlEqualTo("/retried/x")))).hasSize(2);
 	}
 
 	@Test
