@@ -44,10 +44,10 @@ import dev.gatehouse.gateway.forwarding.ForwardedHeaders;
 /**
  * Spring Cloud Gateway's routing filter, with each route's backend client configured once
  * per route version instead of per call, the response timeout's timer on the request's
- * own event loop, and the forwarded request headers copied once. It calls an HTTP backend
- * itself, as Spring Cloud Gateway's filter does (the same request and response header
- * filters, attributes and status handling, so Spring Cloud Gateway's response writer
- * takes over from it), and leaves every other URL to that filter.
+ * own event loop, and the forwarded request headers copied one time fewer. It calls an
+ * HTTP backend itself, as Spring Cloud Gateway's filter does (the same request and
+ * response header filters, attributes and status handling, so Spring Cloud Gateway's
+ * response writer takes over from it), and leaves every other URL to that filter.
  * <p>
  * Spring Cloud Gateway copies its {@code HttpClient} configuration on every call to set
  * the connect timeout, and times the response with Reactor's {@code timeout()} on the
@@ -107,10 +107,11 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 
 	/**
 	 * Spring Cloud Gateway's backend call, with the forwarded request headers copied
-	 * once, straight into the client's headers: Spring Cloud Gateway copies them into
-	 * Netty headers of its own first, then into the client's. A plain backend URL (ASCII,
-	 * a host name, no user info or fragment) is handed over parsed, as the {@link URI} it
-	 * already is; as text Reactor Netty parses it again with a regular expression.
+	 * straight into the client's headers (from which Reactor Netty copies them into the
+	 * request): Spring Cloud Gateway copies them into Netty headers of its own first,
+	 * then into the client's. A plain backend URL (ASCII, a host name, no user info or
+	 * fragment) is handed over parsed, as the {@link URI} it already is; as text Reactor
+	 * Netty parses it again with a regular expression.
 	 */
 	private Flux<HttpClientResponse> call(ServerWebExchange exchange, HttpClient client, URI url) {
 		ServerHttpRequest request = exchange.getRequest();
