@@ -27,7 +27,8 @@
 # Per contender: req/s, CPU microseconds per request on its core (/proc/<pid>/stat utime+stime over the run),
 # p50/p99 at c=64, and p99 at a paced ~4,000 req/s (64 connections, 16 ms think time); for Gatehouse also the
 # throughput per 5 s bucket over the first 60 s after readiness (cold start). Runs rotate contender by contender,
-# round after round (even rounds in reverse order), and the table shows medians over the rounds.
+# round after round (even rounds in reverse order), and the table shows medians over the rounds; the ratios to
+# Gatehouse follow, of the medians and (more than one round) paired by round.
 #
 # Settings (environment): BENCH_QUICK=1, BENCH_WARMUP (s, default 60), BENCH_ROUNDS (3), BENCH_RUN (s, 10),
 # BENCH_COLD (s, 60; 0 skips), BENCH_BUCKET (s, 5), BENCH_CONNECTIONS (64), BENCH_PACED_DELAY_MS (16; 0 skips the
@@ -647,6 +648,23 @@ median() {   # median <contender> <mode> <column>
         "$(awk -v a="$(median gatehouse "c$conns" 7)" -v b="$(median "$ref" "c$conns" 7)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" \
         "$(awk -v a="$(median gatehouse paced 7)" -v b="$(median "$ref" paced 7)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
     done
+    if [ "$rounds" -gt 1 ]; then
+      echo
+      echo "Paired by round (Gatehouse's req/s / the reference's in the same round; drift that moves both cancels):"
+      printf '%-28s %9s %9s %9s %7s\n' ratio median lowest highest ahead
+      for ref in scg scg-security haproxy nginx gatehouse-public gatehouse-claims gatehouse-baseline; do
+        has "$ref" || continue
+        awk -F'\t' -v ref="$ref" -v m="c$conns" 'NR > 1 && $3 == m && $2 == "gatehouse" { g[$1] = $5 }
+          NR > 1 && $3 == m && $2 == ref { r[$1] = $5 }
+          END {
+            for (k in g) if ((k in r) && r[k] > 0) { v[++n] = g[k] / r[k]; if (g[k] > r[k]) ahead++ }
+            if (n == 0) exit
+            for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+            med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+            printf "%-28s %9.2f %9.2f %9.2f %7s\n", "gatehouse / " ref, med, v[1], v[n], (ahead + 0) "/" n
+          }' "$out/runs.tsv"
+      done
+    fi
   fi
   if [ -f "$out/cold-start.tsv" ]; then
     echo

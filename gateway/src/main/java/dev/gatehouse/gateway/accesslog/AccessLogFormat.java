@@ -4,21 +4,41 @@ import java.time.Instant;
 
 /**
  * Renders an {@link AccessLogEntry} as one line: a JSON object, or text. Runs on the
- * access log's writer thread, never on a request's.
+ * access log's writer thread, never on a request's; one instance per writer, not
+ * thread-safe: it reuses one buffer for every line and the text of the last second seen.
  */
 final class AccessLogFormat {
 
-	private AccessLogFormat() {
+	private final AccessLogProperties.Format format;
+
+	// a typical JSON line is 230-290 characters: one buffer, no growth
+	private final StringBuilder line = new StringBuilder(384);
+
+	private long second = Long.MIN_VALUE;
+
+	/** {@code second} as {@link Instant#toString()} writes it, without the {@code Z}. */
+	private String secondText = "";
+
+	AccessLogFormat(AccessLogProperties.Format format) {
+		this.format = format;
 	}
 
-	static String format(AccessLogEntry entry, AccessLogProperties.Format format) {
-		return (format == AccessLogProperties.Format.TEXT) ? text(entry) : json(entry);
+	String format(AccessLogEntry entry) {
+		StringBuilder out = this.line;
+		out.setLength(0);
+		if (this.format == AccessLogProperties.Format.TEXT) {
+			text(out, entry);
+		}
+		else {
+			json(out, entry);
+		}
+		return out.toString();
 	}
 
-	static String json(AccessLogEntry entry) {
-		// a typical line is 230-290 characters: one buffer, no growth
-		StringBuilder out = new StringBuilder(384).append('{');
-		string(out, "time", Instant.ofEpochMilli(entry.time()).toString());
+	private void json(StringBuilder out, AccessLogEntry entry) {
+		out.append("{\"time\":\"");
+		appendTime(out, entry.time());
+		out.append('"');
 		string(out, "requestId", entry.requestId());
 		string(out, "traceId", entry.traceId());
 		string(out, "method", entry.method());
@@ -36,11 +56,36 @@ final class AccessLogFormat {
 		string(out, "subject", entry.subject());
 		string(out, "clientId", entry.clientId());
 		string(out, "reason", entry.reason());
-		return out.append('}').toString();
+		out.append('}');
 	}
 
-	static String text(AccessLogEntry entry) {
-		StringBuilder out = new StringBuilder(160);
+	/**
+	 * Exactly what {@code Instant.ofEpochMilli(epochMilli).toString()} writes, with the
+	 * date and time of day formatted once per second instead of once per line.
+	 */
+	private void appendTime(StringBuilder out, long epochMilli) {
+		long epochSecond = Math.floorDiv(epochMilli, 1000L);
+		if (epochSecond != this.second) {
+			String text = Instant.ofEpochSecond(epochSecond).toString();
+			this.secondText = text.substring(0, text.length() - 1);
+			this.second = epochSecond;
+		}
+		out.append(this.secondText);
+		int milli = (int) Math.floorMod(epochMilli, 1000L);
+		if (milli != 0) {
+			out.append('.');
+			if (milli < 100) {
+				out.append('0');
+			}
+			if (milli < 10) {
+				out.append('0');
+			}
+			out.append(milli);
+		}
+		out.append('Z');
+	}
+
+	private static void text(StringBuilder out, AccessLogEntry entry) {
 		out.append(entry.method())
 			.append(' ')
 			.append(printable(entry.path()))
@@ -62,7 +107,6 @@ final class AccessLogFormat {
 		pair(out, "clientId", entry.clientId());
 		pair(out, "reason", entry.reason());
 		pair(out, "traceId", entry.traceId());
-		return out.toString();
 	}
 
 	private static void pair(StringBuilder out, String name, String value) {

@@ -36,7 +36,8 @@ final class AccessLogWriter implements SmartLifecycle {
 
 	private final Logger log;
 
-	private final AccessLogProperties.Format format;
+	/** Used by the writer thread only. */
+	private final AccessLogFormat format;
 
 	private final int capacity;
 
@@ -56,7 +57,7 @@ final class AccessLogWriter implements SmartLifecycle {
 
 	AccessLogWriter(Logger log, AccessLogProperties properties, MeterRegistry meters) {
 		this.log = log;
-		this.format = properties.format();
+		this.format = new AccessLogFormat(properties.format());
 		this.capacity = properties.queueCapacity();
 		this.dropped = Counter.builder("gatehouse.gateway.access_log.dropped")
 			.description("Access log lines dropped because the writer could not keep up")
@@ -137,7 +138,7 @@ final class AccessLogWriter implements SmartLifecycle {
 		while ((entry = this.queue.poll()) != null) {
 			this.queued.decrementAndGet();
 			try {
-				this.log.info(AccessLogFormat.format(entry, this.format));
+				this.log.info(this.format.format(entry));
 			}
 			catch (RuntimeException ex) {
 				// a broken appender must not end the writer; the line is lost like a

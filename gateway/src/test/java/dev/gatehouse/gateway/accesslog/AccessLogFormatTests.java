@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.accesslog;
 
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class AccessLogFormatTests {
 
 	@Test
 	void jsonCarriesEveryKnownFieldAndLeavesOutUnknownOnes() {
-		Map<String, Object> line = parse(AccessLogFormat.json(PROXIED));
+		Map<String, Object> line = parse(json(PROXIED));
 		assertThat(line).containsEntry("time", "2023-11-14T22:13:20.123Z")
 			.containsEntry("requestId", "req-1")
 			.containsEntry("method", "GET")
@@ -36,7 +37,7 @@ class AccessLogFormatTests {
 	void aRefusalHasItsReasonAndNoUpstreamTimeOrSize() {
 		AccessLogEntry refused = new AccessLogEntry(0, "req-2", null, "GET", "/api/items", "items", 401, 50_000, -1, -1,
 				"::1", null, null, "invalid-token");
-		Map<String, Object> line = parse(AccessLogFormat.json(refused));
+		Map<String, Object> line = parse(json(refused));
 		assertThat(line).containsEntry("reason", "invalid-token")
 			.containsEntry("durationMs", 0.05)
 			.doesNotContainKeys("upstreamMs", "bytes", "subject", "clientId");
@@ -46,19 +47,54 @@ class AccessLogFormatTests {
 	void jsonEscapesWhateverAClientPutInThePath() {
 		AccessLogEntry hostile = new AccessLogEntry(0, "req-3", null, "GET", "/a\"b\\c\nd\u0001\u2028", null, 404, 0,
 				-1, -1, null, null, null, "not-found");
-		String json = AccessLogFormat.json(hostile);
+		String json = json(hostile);
 		assertThat(json).doesNotContain("\n").doesNotContain("\u2028");
 		assertThat(parse(json)).containsEntry("path", "/a\"b\\c\nd\u0001\u2028");
 	}
 
 	@Test
 	void textIsOneLineOfFieldsWithoutSpacesInsideValues() {
-		assertThat(AccessLogFormat.text(PROXIED)).isEqualTo(
+		assertThat(text(PROXIED)).isEqualTo(
 				"GET /api/items 200 1.234ms requestId=req-1 route=items upstreamMs=1.000 bytes=31 client=127.0.0.1 "
 						+ "subject=alice clientId=web");
 		AccessLogEntry hostile = new AccessLogEntry(0, "r", null, "GET", "/a b\nc", null, 404, 0, -1, -1, null, "x y",
 				null, null);
-		assertThat(AccessLogFormat.text(hostile)).isEqualTo("GET /a_b_c 404 0.000ms requestId=r subject=x_y");
+		assertThat(text(hostile)).isEqualTo("GET /a_b_c 404 0.000ms requestId=r subject=x_y");
+	}
+
+	@Test
+	void timeIsWrittenAsInstantWritesItAcrossSecondsAndWholeSeconds() {
+		AccessLogFormat format = new AccessLogFormat(AccessLogProperties.Format.JSON);
+		long start = 1_700_000_000_000L;
+		long[] times = { start, start + 1, start + 9, start + 10, start + 99, start + 100, start + 999, start + 1_000,
+				start + 1_001, start + 59_999, start + 3_600_000, start - 1, 0, -1, -1_000, 253_402_300_799_999L,
+				253_402_300_800_000L };
+		for (long time : times) {
+			// the same formatter for every line: its per-second text must follow the time
+			AccessLogEntry entry = new AccessLogEntry(time, "r", null, "GET", "/", null, 200, 0, -1, -1, null, null,
+					null, null);
+			assertThat(parse(format.format(entry))).as("epoch millisecond %d", time)
+				.containsEntry("time", Instant.ofEpochMilli(time).toString());
+		}
+	}
+
+	@Test
+	void aReusedFormatterLeavesNothingOfTheLineBefore() {
+		AccessLogFormat format = new AccessLogFormat(AccessLogProperties.Format.JSON);
+		AccessLogEntry hostile = new AccessLogEntry(0, "req-3", null, "GET", "/a\"b", "long-route-id", 404, 0, -1, -1,
+				"127.0.0.1", "alice", "web", "not-found");
+		String first = format.format(hostile);
+		String second = format.format(PROXIED);
+		assertThat(second).isEqualTo(json(PROXIED)).doesNotContain("not-found");
+		assertThat(format.format(hostile)).isEqualTo(first);
+	}
+
+	private static String json(AccessLogEntry entry) {
+		return new AccessLogFormat(AccessLogProperties.Format.JSON).format(entry);
+	}
+
+	private static String text(AccessLogEntry entry) {
+		return new AccessLogFormat(AccessLogProperties.Format.TEXT).format(entry);
 	}
 
 	@SuppressWarnings("unchecked")
