@@ -36,8 +36,7 @@ final class AccessLogWriter implements SmartLifecycle {
 
 	private final Logger log;
 
-	/** Used by the writer thread only. */
-	private final AccessLogFormat format;
+	private final AccessLogProperties.Format format;
 
 	private final int capacity;
 
@@ -57,7 +56,7 @@ final class AccessLogWriter implements SmartLifecycle {
 
 	AccessLogWriter(Logger log, AccessLogProperties properties, MeterRegistry meters) {
 		this.log = log;
-		this.format = new AccessLogFormat(properties.format());
+		this.format = properties.format();
 		this.capacity = properties.queueCapacity();
 		this.dropped = Counter.builder("gatehouse.gateway.access_log.dropped")
 			.description("Access log lines dropped because the writer could not keep up")
@@ -123,22 +122,24 @@ final class AccessLogWriter implements SmartLifecycle {
 	}
 
 	private void run() {
+		// the thread's own: it reuses one buffer for every line
+		AccessLogFormat lines = new AccessLogFormat(this.format);
 		while (this.running) {
-			if (drain() == 0) {
+			if (drain(lines) == 0) {
 				LockSupport.parkNanos(this, IDLE_NANOS);
 			}
 		}
-		drain();
+		drain(lines);
 	}
 
 	/** Writes what is queued; returns how many lines. */
-	int drain() {
+	int drain(AccessLogFormat lines) {
 		int written = 0;
 		AccessLogEntry entry;
 		while ((entry = this.queue.poll()) != null) {
 			this.queued.decrementAndGet();
 			try {
-				this.log.info(this.format.format(entry));
+				this.log.info(lines.format(entry));
 			}
 			catch (RuntimeException ex) {
 				// a broken appender must not end the writer; the line is lost like a

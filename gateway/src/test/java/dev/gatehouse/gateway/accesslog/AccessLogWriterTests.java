@@ -44,7 +44,7 @@ class AccessLogWriterTests {
 		}
 		assertThat(this.writer.queued()).isEqualTo(16);
 		assertThat(this.meters.counter("gatehouse.gateway.access_log.dropped").count()).isEqualTo(4);
-		assertThat(this.writer.drain()).isEqualTo(16);
+		assertThat(this.writer.drain(new AccessLogFormat(AccessLogProperties.Format.JSON))).isEqualTo(16);
 		assertThat(messages()).hasSize(16).first().asString().contains("\"requestId\":\"req-0\"");
 		this.writer.record(entry("req-after"));
 		assertThat(this.writer.queued()).isEqualTo(1);
