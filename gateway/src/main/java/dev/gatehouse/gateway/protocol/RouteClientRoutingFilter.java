@@ -5,16 +5,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -43,23 +41,24 @@ import dev.gatehouse.gateway.forwarding.ForwardedHeaders;
 
 /**
  * Spring Cloud Gateway's routing filter, with each route's backend client configured once
- * per route version instead of per call, the response timeout's timer on the request's
- * own event loop, and the forwarded request headers copied one time fewer. It calls an
- * HTTP backend itself, as Spring Cloud Gateway's filter does (the same request and
- * response header filters, attributes and status handling, so Spring Cloud Gateway's
- * response writer takes over from it), and leaves every other URL to that filter.
+ * per route version instead of per call, the response timeout kept without a timer per
+ * call, and the forwarded request headers copied one time fewer. It calls an HTTP backend
+ * itself, as Spring Cloud Gateway's filter does (the same request and response header
+ * filters, attributes and status handling, so Spring Cloud Gateway's response writer
+ * takes over from it), and leaves every other URL to that filter.
  * <p>
  * Spring Cloud Gateway copies its {@code HttpClient} configuration on every call to set
  * the connect timeout, and times the response with Reactor's {@code timeout()} on the
  * parallel scheduler: every call puts a task into that scheduler's locked delay queue and
  * takes it out again ({@code bench/gateway.sh}). Here each route version gets one client
  * with its connect timeout, and the same timeout, from the start of the call until the
- * backend's response headers, runs on the event loop of the client's connection to the
- * gateway, whose timer queue that loop uses without a lock. The route reaches Spring
- * Cloud Gateway as a copy without response timeout when it has one of its own or streams
- * ({@link RouteProtocolSettings}); the global value is not handed to it either, so its
- * timer never runs. A timed-out call fails with a {@link TimeoutException} (504
- * {@code gateway-timeout}) and is cancelled, as with Spring Cloud Gateway's.
+ * backend's response headers, is kept in the list of the event loop of the client's
+ * connection to the gateway, which that loop sweeps ({@link ResponseDeadlines}). The
+ * route reaches Spring Cloud Gateway as a copy without response timeout when it has one
+ * of its own or streams ({@link RouteProtocolSettings}); the global value is not handed
+ * to it either, so its timer never runs. A timed-out call fails with a
+ * {@link java.util.concurrent.TimeoutException} (504 {@code gateway-timeout}) and is
+ * cancelled, as with Spring Cloud Gateway's.
  */
 final class RouteClientRoutingFilter extends NettyRoutingFilter implements ApplicationListener<RefreshRoutesEvent> {
 
@@ -71,7 +70,7 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 
 	private final Map<String, RouteCall> byRouteId = new ConcurrentHashMap<>();
 
-	private final Map<EventLoop, Scheduler> timers = new ConcurrentHashMap<>();
+	private final ResponseDeadlines deadlines = new ResponseDeadlines();
 
 	RouteClientRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
 			HttpClientProperties properties, RouteProtocolSettings settings) {
@@ -102,7 +101,7 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 		// completes when the response headers are in (the body is written afterwards)
 		Mono<Void> routed = call(exchange, call.client(), url).then(chain.filter(exchange));
 		return (call.responseTimeout() != null)
-				? routed.timeout(call.responseTimeout(), call.timedOut(), timerFor(exchange)) : routed;
+				? this.deadlines.within(routed, call.responseTimeout(), loopOf(exchange)) : routed;
 	}
 
 	/**
@@ -240,8 +239,7 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 		if (call == null || (call.route() != route && call.forwarded() != route)) {
 			RouteProtocolSettings.Settings settings = this.settings.of(route);
 			Duration timeout = settings.responseTimeout(this.properties.getResponseTimeout());
-			call = new RouteCall(settings.route(), settings.forwarded(), client(settings.route()), timeout,
-					Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)));
+			call = new RouteCall(settings.route(), settings.forwarded(), client(settings.route()), timeout);
 			this.byRouteId.put(route.getId(), call);
 		}
 		return call;
@@ -260,11 +258,11 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 	}
 
 	/**
-	 * The event loop of the client's connection to the gateway, as a scheduler: timers
-	 * set and cancelled from that loop stay on it. Reactor's parallel scheduler when the
-	 * request did not come through Reactor Netty.
+	 * The event loop of the client's connection to the gateway, which then keeps the
+	 * call's deadline; Netty's global executor when the request did not come through
+	 * Reactor Netty.
 	 */
-	private Scheduler timerFor(ServerWebExchange exchange) {
+	private static EventExecutor loopOf(ServerWebExchange exchange) {
 		Object nativeRequest;
 		try {
 			nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
@@ -273,15 +271,8 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 			// a request of another kind, or a mock in a test
 			nativeRequest = null;
 		}
-		if (!(nativeRequest instanceof Connection connection)) {
-			return Schedulers.parallel();
-		}
-		EventLoop loop = connection.channel().eventLoop();
-		Scheduler timer = this.timers.get(loop);
-		if (timer == null) {
-			timer = this.timers.computeIfAbsent(loop, (key) -> Schedulers.fromExecutorService(key, "gatehouse-timer"));
-		}
-		return timer;
+		return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop()
+				: GlobalEventExecutor.INSTANCE;
 	}
 
 	/**
@@ -290,10 +281,8 @@ final class RouteClientRoutingFilter extends NettyRoutingFilter implements Appli
 	 * @param client its backend client, with its connect timeout
 	 * @param responseTimeout the time allowed until the response headers, or {@code null}
 	 * for none
-	 * @param timedOut what a call that ran out of time ends with
 	 */
-	private record RouteCall(Route route, Route forwarded, HttpClient client, @Nullable Duration responseTimeout,
-			Mono<Void> timedOut) {
+	private record RouteCall(Route route, Route forwarded, HttpClient client, @Nullable Duration responseTimeout) {
 	}
 
 }

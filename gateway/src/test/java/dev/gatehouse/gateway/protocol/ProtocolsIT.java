@@ -215,20 +215,20 @@ class ProtocolsIT {
 	}
 
 	@Test
-	void theResponseTimeoutRunsOnTheRequestsEventLoopNotOnReactorsParallelScheduler() throws Exception {
-		// Spring Cloud Gateway's own timer (a delay) runs on the parallel scheduler, a
-		// locked delay queue per call; the backend here delays on a scheduler of its own
-		Set<String> timersRanOn = ConcurrentHashMap.newKeySet();
+	void theResponseTimeoutStartsNoReactorTimerPerCall() throws Exception {
+		// Reactor's timeout() starts a delay on a scheduler per call, a queue insert and
+		// removal each time; the gateway's deadlines are swept by the event loop instead.
+		// The backend here answers late by a timer of its own event loop's
+		Set<String> delaysStartedOn = ConcurrentHashMap.newKeySet();
 		Schedulers.onScheduleHook("protocols-it", (task) -> {
-			// a delay being started (not work that a fired delay hands on)
 			boolean delay = StackWalker.getInstance()
 				.walk((frames) -> frames
 					.anyMatch((frame) -> frame.getClassName().equals("reactor.core.publisher.MonoDelay")
 							&& frame.getMethodName().equals("subscribe")));
-			return delay ? () -> {
-				timersRanOn.add(Thread.currentThread().getName());
-				task.run();
-			} : task;
+			if (delay) {
+				delaysStartedOn.add(Thread.currentThread().getName());
+			}
+			return task;
 		});
 		try {
 			assertThat(get(http11, "/public/late", null).statusCode()).isEqualTo(504);
@@ -236,8 +236,7 @@ class ProtocolsIT {
 		finally {
 			Schedulers.resetOnScheduleHook("protocols-it");
 		}
-		// the server's event loops: reactor-http-epoll-1, webflux-http-nio-2...
-		assertThat(timersRanOn).isNotEmpty().allMatch((thread) -> thread.contains("-http-"), "an event loop");
+		assertThat(delaysStartedOn).isEmpty();
 	}
 
 	// WebSocket

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,8 +55,11 @@ final class StreamingBackend implements AutoCloseable {
 				return response.header("Content-Type", "text/event-stream").sendString(events);
 			}).get("/{route}/late", (request, response) -> {
 				note(request.requestHeaders());
-				return Mono.delay(Duration.ofMillis(1500), this.delays)
-					.then(response.sendString(Mono.just("late")).then());
+				// late by a timer of the connection's event loop: no Reactor delay
+				Mono<Void> later = Mono.create((sink) -> request.withConnection((connection) -> connection.channel()
+					.eventLoop()
+					.schedule(() -> sink.success(), 1500, TimeUnit.MILLISECONDS)));
+				return later.then(response.sendString(Mono.just("late")).then());
 			}).get("/{route}/slow-body", (request, response) -> {
 				note(request.requestHeaders());
 				// headers and the first chunk at once, the rest after 1.5 s of silence
