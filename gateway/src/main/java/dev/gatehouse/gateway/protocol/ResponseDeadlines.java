@@ -151,7 +151,19 @@ final class ResponseDeadlines {
 		@Override
 		public void run() {
 			this.sweepScheduled = false;
-			long now = System.nanoTime();
+			try {
+				sweep(System.nanoTime());
+			}
+			finally {
+				// also when a subscriber threw from a timeout's error: the other calls
+				// stay timed (the one that threw is finished and leaves next time)
+				if (this.head != null && !this.sweepScheduled) {
+					scheduleSweep();
+				}
+			}
+		}
+
+		private void sweep(long now) {
 			Call previous = null;
 			Call call = this.head;
 			while (call != null) {
@@ -176,9 +188,6 @@ final class ResponseDeadlines {
 					previous = call;
 				}
 				call = next;
-			}
-			if (this.head != null && !this.sweepScheduled) {
-				scheduleSweep();
 			}
 		}
 

@@ -12,6 +12,8 @@ import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -143,6 +145,38 @@ class ResponseDeadlinesTests {
 			.verify(Duration.ofSeconds(5));
 
 		assertThat(subscriptions).hasValue(2);
+		awaitEmptyList();
+	}
+
+	@Test
+	void aSubscriberThatThrowsOnItsTimeoutLeavesTheOtherCallsTimed() {
+		CoreSubscriber<Void> throwing = new CoreSubscriber<>() {
+
+			@Override
+			public void onSubscribe(Subscription subscription) {
+				subscription.request(Long.MAX_VALUE);
+			}
+
+			@Override
+			public void onNext(Void value) {
+			}
+
+			@Override
+			public void onError(Throwable error) {
+				throw new IllegalStateException("a subscriber breaking the rules");
+			}
+
+			@Override
+			public void onComplete() {
+			}
+
+		};
+		this.deadlines.within(Mono.never(), Duration.ofMillis(20), this.loop).subscribe(throwing);
+
+		// listed behind the first one; no other call comes to start a sweep
+		StepVerifier.create(this.deadlines.within(Mono.never(), Duration.ofMillis(60), this.loop))
+			.expectError(TimeoutException.class)
+			.verify(Duration.ofSeconds(5));
 		awaitEmptyList();
 	}
 
