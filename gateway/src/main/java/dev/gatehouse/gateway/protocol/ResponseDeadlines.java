@@ -60,8 +60,12 @@ final class ResponseDeadlines {
 	 * since its last sweep (to be called on that loop)
 	 */
 	int listed(EventExecutor loop) {
+		int listed = 0;
 		Lane lane = this.lanes.get(loop);
-		return (lane != null) ? lane.size : 0;
+		for (Call call = (lane != null) ? lane.head : null; call != null; call = call.next) {
+			listed++;
+		}
+		return listed;
 	}
 
 	private static final class Timed extends MonoOperator<Void, Void> {
@@ -97,8 +101,6 @@ final class ResponseDeadlines {
 
 		private Call tail;
 
-		private int size;
-
 		private boolean sweepScheduled;
 
 		Lane(EventExecutor loop) {
@@ -130,7 +132,6 @@ final class ResponseDeadlines {
 				this.tail.next = call;
 			}
 			this.tail = call;
-			this.size++;
 			if (!this.sweepScheduled) {
 				scheduleSweep();
 			}
@@ -182,7 +183,6 @@ final class ResponseDeadlines {
 						this.tail = previous;
 					}
 					call.next = null;
-					this.size--;
 				}
 				else {
 					previous = call;
