@@ -4,6 +4,12 @@
 #   bench/gateway.sh                 full run: 60 s JIT warm-up per Java contender, 3 rounds of 10 s runs
 #   BENCH_QUICK=1 bench/gateway.sh   smoke run: 5 s warm-up, 1 round of 3 s runs, 10 s cold start
 #   BENCH_ACCESS_LOG=off bench/gateway.sh                 Gatehouse without its access log (default: on)
+#   BENCH_PROFILE=async bench/gateway.sh
+#                                    also profiles every JVM contender over the measured rounds with async-profiler
+#                                    (CPU samples, Java and kernel frames, interface-dispatch stubs included: what
+#                                    JFR does not show), attached after the warm-up: bench/results/<ts>/profile-<name>.html
+#                                    (flame graph) and .collapsed (one line per stack); fetched from Maven Central
+#                                    (tools.profiler:async-profiler, Linux x64); default: off
 #   BENCH_TRACING=on BENCH_CONTENDERS=gatehouse bench/gateway.sh
 #                                    Gatehouse tracing every request (sampling BENCH_TRACING_SAMPLING, default 1.0),
 #                                    spans sent with OTLP/HTTP to a local sink (the backend's nginx answers
@@ -36,7 +42,7 @@
 # (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_GATEHOUSE_ARGS (extra
 # Gatehouse arguments, e.g. --gatehouse.gateway.token-cache.enabled=false to verify every token, or
 # --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_ACCESS_LOG (on|off), BENCH_TRACING
-# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
+# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_PROFILE (off|async), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
 # (the jar of the gatehouse-baseline contender), BENCH_BASELINE_JAVA_OPTS (JVM options for gatehouse-baseline only, after
 # the others), BENCH_BASELINE_ARGS (extra arguments for gatehouse-baseline only: with
 # BENCH_BASELINE_JAR set to the same jar, an A/B of one setting). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
@@ -76,6 +82,8 @@ read -r -a gatehouse_args <<<"${BENCH_GATEHOUSE_ARGS:-}"
 read -r -a baseline_args <<<"${BENCH_BASELINE_ARGS:-}"
 read -r -a baseline_java_opts <<<"${BENCH_BASELINE_JAVA_OPTS:-}"
 access_log=${BENCH_ACCESS_LOG:-on}
+profile=${BENCH_PROFILE:-off}
+async_profiler_version=4.1
 tracing=${BENCH_TRACING:-off}
 tracing_sampling=${BENCH_TRACING_SAMPLING:-1.0}
 
@@ -97,6 +105,9 @@ for c in "${contenders[@]}"; do
 done
 case $access_log in on|off) ;; *) echo "bench: BENCH_ACCESS_LOG must be on or off (got '$access_log')" >&2; exit 2 ;; esac
 case $tracing in on|off) ;; *) echo "bench: BENCH_TRACING must be on or off (got '$tracing')" >&2; exit 2 ;; esac
+case $profile in off|async) ;; *) echo "bench: BENCH_PROFILE must be off or async (got '$profile')" >&2; exit 2 ;; esac
+# exact frames for inlined methods in the profiles; the same flags for every JVM
+if [ "$profile" = async ]; then jvm_flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints); fi
 [[ $tracing_sampling =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] \
   || { echo "bench: BENCH_TRACING_SAMPLING must be a number from 0.0 to 1.0 (got '$tracing_sampling')" >&2; exit 2; }
 # Gatehouse's switches: its own property for the access log, Spring Boot's own for tracing (docs/tracing-and-monitoring.md)
@@ -206,6 +217,17 @@ if { has scg || has scg-security; } && { [ -z "$scg_jar" ] || [ "${BENCH_REBUILD
   echo "bench: building bench/stock-scg"
   ./mvnw -B -ntp -q -f bench/stock-scg/pom.xml package -DskipTests >"$out/build-stock-scg.log" 2>&1 || fail "stock-scg build, see $out/build-stock-scg.log"
   scg_jar=$(ls bench/stock-scg/target/stock-scg-*.jar | sed -n 1p)
+fi
+
+profiler_lib=""
+if [ "$profile" = async ]; then
+  [ "$(uname -m)" = x86_64 ] || fail "BENCH_PROFILE=async: this script fetches async-profiler for Linux x64 only"
+  echo "bench: fetching async-profiler $async_profiler_version"
+  ./mvnw -B -ntp -q -N dependency:copy -Dartifact="tools.profiler:async-profiler:$async_profiler_version:jar:linux-x64" \
+    -DoutputDirectory="$work/async-profiler" >"$out/fetch-async-profiler.log" 2>&1 \
+    || fail "fetching async-profiler, see $out/fetch-async-profiler.log"
+  (cd "$work/async-profiler" && unzip -q -o ./*.jar 'linux-x64/*') || fail "unpacking async-profiler"
+  profiler_lib=$work/async-profiler/linux-x64/libasyncProfiler.so
 fi
 
 # --- keys and tokens ------------------------------------------------------------------------------------------
@@ -591,6 +613,22 @@ for c in "${contenders[@]}"; do
   echo "bench: warm-up $c ${w} s"
   run_wrk "$c" "$w" 0 "$out/wrk/warmup-$c.txt"
 done
+profiled=()   # JVM contenders with the profiler running (Gatehouse's route variants share its process)
+profile_agent() {   # profile_agent <contender> <async-profiler command>
+  java bench/Attach.java "${pid_of[$1]}" "$profiler_lib" "$2" >>"$out/profile-$1.log" 2>&1
+}
+if [ "$profile" = async ]; then
+  for c in "${contenders[@]}"; do
+    is_java "$c" || continue
+    case $c in gatehouse-public|gatehouse-claims) continue ;; esac
+    # perf events where the kernel allows them, else the interval timer (user frames only)
+    if profile_agent "$c" "start,event=cpu,interval=1ms" || profile_agent "$c" "start,event=itimer,interval=1ms"; then
+      profiled+=("$c")
+    else
+      echo "bench: WARNING: could not start async-profiler in $c (see $out/profile-$c.log)"
+    fi
+  done
+fi
 for r in $(seq "$rounds"); do
   order=("${contenders[@]}")
   if [ $((r % 2)) = 0 ]; then
@@ -609,6 +647,11 @@ for r in $(seq "$rounds"); do
       printf 'round %d  %-16s paced %7s req/s  %6s us/req  core %3s%%  p99 %s ms\n' "$r" "$c" "$rps" "$cpu" "$core" "$p99"
     fi
   done
+done
+for c in "${profiled[@]}"; do
+  profile_agent "$c" "dump,file=$out/profile-$c.collapsed,collapsed" \
+    && profile_agent "$c" "stop,file=$out/profile-$c.html" \
+    || echo "bench: WARNING: could not write $c's profile (see $out/profile-$c.log)"
 done
 echo "loadavg at end: $(cat /proc/loadavg)" >>"$out/env.txt"
 # peak resident memory of each contender's process over the whole run (VmHWM; Gatehouse's variants share one process)
