@@ -194,7 +194,7 @@ class GatewayIT {
 
 	@Test
 	@ExtendWith(OutputCaptureExtension.class)
-	void theAccessLogHasOneJsonLinePerRequestWithoutTokenOrQuery(CapturedOutput output) {
+	void theAccessLogHasOneJsonLinePerRequestOnItsLoggerWithoutTokenOrQuery(CapturedOutput output) {
 		String token = token();
 		this.client.get()
 			.uri("/api/items?access_token=query-secret")
@@ -224,6 +224,8 @@ class GatewayIT {
 		for (String line : output.getOut().split("\n")) {
 			int start = line.indexOf("{\"time\"");
 			if (start >= 0 && line.contains("\"requestId\":\"access-log-")) {
+				// by default through the logger (the contract's), in the console pattern
+				assertThat(line.substring(0, start)).as(line).contains("dev.gatehouse.gateway.access");
 				java.util.Map<?, ?> json = tools.jackson.databind.json.JsonMapper.builder()
 					.build()
 					.readValue(line.substring(start), java.util.Map.class);

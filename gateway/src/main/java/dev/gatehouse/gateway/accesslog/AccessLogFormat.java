@@ -23,7 +23,11 @@ final class AccessLogFormat {
 		this.format = format;
 	}
 
-	String format(AccessLogEntry entry) {
+	/**
+	 * @param entry what to render
+	 * @return the line, in this formatter's buffer: valid until the next call
+	 */
+	CharSequence format(AccessLogEntry entry) {
 		StringBuilder out = this.line;
 		out.setLength(0);
 		if (this.format == AccessLogProperties.Format.TEXT) {
@@ -32,7 +36,7 @@ final class AccessLogFormat {
 		else {
 			json(out, entry);
 		}
-		return out.toString();
+		return out;
 	}
 
 	private void json(StringBuilder out, AccessLogEntry entry) {

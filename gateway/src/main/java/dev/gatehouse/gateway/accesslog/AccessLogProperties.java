@@ -18,11 +18,14 @@ import org.springframework.validation.annotation.Validated;
  * @param queueCapacity lines waiting to be written; when the writer falls behind, further
  * lines are dropped and counted in {@code gatehouse.gateway.access_log.dropped} instead
  * of stalling requests
+ * @param output where the lines go: the logger's appenders (the default), or standard
+ * output as they are, several per write
  */
 @ConfigurationProperties(AccessLogProperties.PREFIX)
 @Validated
 record AccessLogProperties(@DefaultValue("true") boolean enabled, @NotNull @DefaultValue("json") Format format,
-		@Min(16) @Max(1_048_576) @DefaultValue("8192") int queueCapacity) {
+		@Min(16) @Max(1_048_576) @DefaultValue("8192") int queueCapacity,
+		@NotNull @DefaultValue("logger") Output output) {
 
 	public static final String PREFIX = "gatehouse.gateway.access-log";
 
@@ -34,6 +37,23 @@ record AccessLogProperties(@DefaultValue("true") boolean enabled, @NotNull @Defa
 
 		/** {@code GET /path 200 1.234ms requestId=…}. */
 		TEXT
+
+	}
+
+	/** Where lines go. */
+	public enum Output {
+
+		/**
+		 * Standard output, each line as it is (no log pattern around it), many lines per
+		 * write; the logger's level still switches the log off.
+		 */
+		STDOUT,
+
+		/**
+		 * One event per line on the logger, through the logging system's appenders (the
+		 * console pattern, {@code logging.file.*}, a Logback configuration of your own).
+		 */
+		LOGGER
 
 	}
 

@@ -1,11 +1,13 @@
 package dev.gatehouse.gateway.accesslog;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +21,9 @@ import org.springframework.context.SmartLifecycle;
  * Writes access log lines on a thread of its own. A request only adds its entry to a
  * bounded, lock-free queue; when the queue is full (the log's destination cannot keep up)
  * the entry is dropped and counted in {@code gatehouse.gateway.access_log.dropped}:
- * requests never wait for the log, and never park on a lock.
+ * requests never wait for the log, and never park on a lock. Lines go to standard output
+ * in batches ({@link LineBatch}: one write for what was queued, not one per line), or
+ * with {@code output: logger} one log event each through the logging system's appenders.
  */
 final class AccessLogWriter implements SmartLifecycle {
 
@@ -40,6 +44,11 @@ final class AccessLogWriter implements SmartLifecycle {
 
 	private final int capacity;
 
+	/**
+	 * Standard output for {@code output: stdout}; {@code null}: the logger's appenders.
+	 */
+	private final Supplier<PrintStream> stdout;
+
 	private final Queue<AccessLogEntry> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger queued = new AtomicInteger();
@@ -51,13 +60,21 @@ final class AccessLogWriter implements SmartLifecycle {
 	private volatile Thread worker;
 
 	public AccessLogWriter(AccessLogProperties properties, MeterRegistry meters) {
-		this(LoggerFactory.getLogger(LOGGER), properties, meters);
+		this(LoggerFactory.getLogger(LOGGER), properties, meters, () -> System.out);
 	}
 
-	AccessLogWriter(Logger log, AccessLogProperties properties, MeterRegistry meters) {
+	/**
+	 * @param log the access logger: its level switches the log on and off; with
+	 * {@code output: logger} it also writes the lines
+	 * @param properties the settings
+	 * @param meters where drops are counted
+	 * @param stdout standard output, asked at every write
+	 */
+	AccessLogWriter(Logger log, AccessLogProperties properties, MeterRegistry meters, Supplier<PrintStream> stdout) {
 		this.log = log;
 		this.format = properties.format();
 		this.capacity = properties.queueCapacity();
+		this.stdout = (properties.output() == AccessLogProperties.Output.STDOUT) ? stdout : null;
 		this.dropped = Counter.builder("gatehouse.gateway.access_log.dropped")
 			.description("Access log lines dropped because the writer could not keep up")
 			.register(meters);
@@ -83,6 +100,12 @@ final class AccessLogWriter implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		if (this.stdout != null && hasAppendersOfItsOwn(this.log)) {
+			LoggerFactory.getLogger(AccessLogWriter.class)
+				.warn("Logger {} has appenders of its own, but access log lines go to standard output "
+						+ "({}.output=stdout); set it to 'logger' to send them through the logging system", LOGGER,
+						AccessLogProperties.PREFIX);
+		}
 		this.running = true;
 		Thread thread = new Thread(this::run, "gatehouse-access-log");
 		thread.setDaemon(true);
@@ -122,31 +145,61 @@ final class AccessLogWriter implements SmartLifecycle {
 	}
 
 	private void run() {
-		// the thread's own: it reuses one buffer for every line
+		// the thread's own: they reuse one buffer each for every line
 		AccessLogFormat lines = new AccessLogFormat(this.format);
+		LineBatch batch = newBatch();
 		while (this.running) {
-			if (drain(lines) == 0) {
+			if (drain(lines, batch) == 0) {
 				LockSupport.parkNanos(this, IDLE_NANOS);
 			}
 		}
-		drain(lines);
+		drain(lines, batch);
 	}
 
-	/** Writes what is queued; returns how many lines. */
-	int drain(AccessLogFormat lines) {
+	/**
+	 * Whether the logging configuration gave the access logger appenders of its own
+	 * (Logback): someone meant to route the lines there.
+	 */
+	static boolean hasAppendersOfItsOwn(Logger log) {
+		return log instanceof ch.qos.logback.classic.Logger logback && logback.iteratorForAppenders().hasNext();
+	}
+
+	/** A batch for standard output, {@code null} with {@code output: logger}. */
+	LineBatch newBatch() {
+		return (this.stdout != null) ? new LineBatch(this.stdout) : null;
+	}
+
+	/**
+	 * Writes what is queued, the last batch included; returns how many lines.
+	 * @param lines the thread's formatter
+	 * @param batch the thread's batch for standard output, {@code null} to log each line
+	 */
+	int drain(AccessLogFormat lines, LineBatch batch) {
 		int written = 0;
+		int lost = 0;
 		AccessLogEntry entry;
 		while ((entry = this.queue.poll()) != null) {
 			this.queued.decrementAndGet();
 			try {
-				this.log.info(lines.format(entry));
+				if (batch != null) {
+					lost += batch.add(lines.format(entry));
+				}
+				else {
+					this.log.info(lines.format(entry).toString());
+				}
 			}
 			catch (RuntimeException ex) {
 				// a broken appender must not end the writer; the line is lost like a
 				// dropped one
-				this.dropped.increment();
+				lost++;
 			}
 			written++;
+		}
+		if (batch != null) {
+			lost += batch.flush();
+		}
+		if (lost > 0) {
+			this.dropped.increment(lost);
 		}
 		return written;
 	}

@@ -1,6 +1,11 @@
 package dev.gatehouse.gateway.accesslog;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import ch.qos.logback.classic.Logger;
@@ -44,7 +49,7 @@ class AccessLogWriterTests {
 		}
 		assertThat(this.writer.queued()).isEqualTo(16);
 		assertThat(this.meters.counter("gatehouse.gateway.access_log.dropped").count()).isEqualTo(4);
-		assertThat(this.writer.drain(new AccessLogFormat(AccessLogProperties.Format.JSON))).isEqualTo(16);
+		assertThat(this.writer.drain(new AccessLogFormat(AccessLogProperties.Format.JSON), null)).isEqualTo(16);
 		assertThat(messages()).hasSize(16).first().asString().contains("\"requestId\":\"req-0\"");
 		this.writer.record(entry("req-after"));
 		assertThat(this.writer.queued()).isEqualTo(1);
@@ -68,14 +73,111 @@ class AccessLogWriterTests {
 	}
 
 	@Test
+	void onStandardOutputQueuedLinesGoOutTogetherInOneWriteAsTheyAreWithoutTheLogPattern() {
+		Writes stdout = new Writes();
+		this.writer = stdoutWriter(64, stdout);
+		for (int i = 0; i < 10; i++) {
+			this.writer.record(entry("req-" + i));
+		}
+		assertThat(this.writer.drain(new AccessLogFormat(AccessLogProperties.Format.JSON), this.writer.newBatch()))
+			.isEqualTo(10);
+		assertThat(stdout.writes).hasSize(1);
+		String[] lines = stdout.text().split("\n", -1);
+		assertThat(lines).hasSize(11).endsWith("");
+		assertThat(lines[0]).startsWith("{\"time\":").contains("\"requestId\":\"req-0\"").endsWith("}");
+		assertThat(lines[9]).contains("\"requestId\":\"req-9\"");
+		// the logger's level still decides, but its appenders see nothing
+		assertThat(this.lines.list).isEmpty();
+	}
+
+	@Test
+	void theWriterThreadWritesToStandardOutputWithoutWaitingForMoreLinesAndFlushesOnStop() {
+		Writes stdout = new Writes();
+		this.writer = stdoutWriter(64, stdout);
+		this.writer.start();
+		this.writer.record(entry("alone"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> stdout.text().contains("\"requestId\":\"alone\""));
+		this.writer.record(entry("last"));
+		this.writer.stop();
+		assertThat(stdout.text()).contains("\"requestId\":\"last\"").endsWith("}\n");
+	}
+
+	@Test
+	void aFailingStandardOutputCountsItsLinesAsDropped() {
+		PrintStream broken = new PrintStream(OutputStream.nullOutputStream()) {
+			@Override
+			public boolean checkError() {
+				return true;
+			}
+		};
+		this.writer = stdoutWriter(64, new Writes(broken));
+		this.writer.record(entry("a"));
+		this.writer.record(entry("b"));
+		this.writer.drain(new AccessLogFormat(AccessLogProperties.Format.JSON), this.writer.newBatch());
+		assertThat(this.meters.counter("gatehouse.gateway.access_log.dropped").count()).isEqualTo(2);
+	}
+
+	@Test
+	void aLoggingConfigurationThatGivesTheAccessLoggerAppendersOfItsOwnIsNoticed() {
+		assertThat(AccessLogWriter.hasAppendersOfItsOwn(this.logger)).isTrue();
+		assertThat(AccessLogWriter.hasAppendersOfItsOwn(new LoggerContext().getLogger(AccessLogWriter.LOGGER)))
+			.isFalse();
+	}
+
+	@Test
 	void startsBeforeAndStopsAfterTheWebServer() {
 		assertThat(writer(16).getPhase()).isLessThan(
 				org.springframework.boot.web.server.context.WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
 	}
 
 	private AccessLogWriter writer(int capacity) {
-		return new AccessLogWriter(this.logger,
-				new AccessLogProperties(true, AccessLogProperties.Format.JSON, capacity), this.meters);
+		return new AccessLogWriter(this.logger, new AccessLogProperties(true, AccessLogProperties.Format.JSON, capacity,
+				AccessLogProperties.Output.LOGGER), this.meters, () -> {
+					throw new AssertionError("output: logger writes nothing to standard output");
+				});
+	}
+
+	private AccessLogWriter stdoutWriter(int capacity, Writes stdout) {
+		return new AccessLogWriter(this.logger, new AccessLogProperties(true, AccessLogProperties.Format.JSON, capacity,
+				AccessLogProperties.Output.STDOUT), this.meters, stdout::stream);
+	}
+
+	/** A standard output that keeps each write apart. */
+	static final class Writes {
+
+		final List<byte[]> writes = new ArrayList<>();
+
+		private final PrintStream stream;
+
+		Writes() {
+			this.stream = new PrintStream(new ByteArrayOutputStream(), true) {
+				@Override
+				public void write(byte[] buf, int off, int len) {
+					synchronized (Writes.this.writes) {
+						Writes.this.writes.add(java.util.Arrays.copyOfRange(buf, off, off + len));
+					}
+				}
+			};
+		}
+
+		Writes(PrintStream stream) {
+			this.stream = stream;
+		}
+
+		PrintStream stream() {
+			return this.stream;
+		}
+
+		String text() {
+			StringBuilder all = new StringBuilder();
+			synchronized (this.writes) {
+				for (byte[] write : this.writes) {
+					all.append(new String(write, StandardCharsets.UTF_8));
+				}
+			}
+			return all.toString();
+		}
+
 	}
 
 	private List<String> messages() {
