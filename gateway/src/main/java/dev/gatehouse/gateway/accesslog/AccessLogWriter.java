@@ -21,9 +21,10 @@ import org.springframework.context.SmartLifecycle;
  * Writes access log lines on a thread of its own. A request only adds its entry to a
  * bounded, lock-free queue; when the queue is full (the log's destination cannot keep up)
  * the entry is dropped and counted in {@code gatehouse.gateway.access_log.dropped}:
- * requests never wait for the log, and never park on a lock. Lines go to standard output
- * in batches ({@link LineBatch}: one write for what was queued, not one per line), or
- * with {@code output: logger} one log event each through the logging system's appenders.
+ * requests never wait for the log, and never park on a lock. Lines go one log event each
+ * through the logging system's appenders, or with {@code output: stdout} to standard
+ * output in batches ({@link LineBatch}: a few writes for what was queued, not one per
+ * line).
  */
 final class AccessLogWriter implements SmartLifecycle {
 
