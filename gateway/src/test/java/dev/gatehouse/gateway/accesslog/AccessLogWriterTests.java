@@ -118,10 +118,31 @@ class AccessLogWriterTests {
 	}
 
 	@Test
-	void aLoggingConfigurationThatGivesTheAccessLoggerAppendersOfItsOwnIsNoticed() {
-		assertThat(AccessLogWriter.hasAppendersOfItsOwn(this.logger)).isTrue();
-		assertThat(AccessLogWriter.hasAppendersOfItsOwn(new LoggerContext().getLogger(AccessLogWriter.LOGGER)))
-			.isFalse();
+	void stdoutWhileTheAccessLoggerHasAppendersOfItsOwnIsWarnedAboutAtStart() {
+		Logger writerLog = (Logger) org.slf4j.LoggerFactory.getLogger(AccessLogWriter.class);
+		ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+		warnings.start();
+		writerLog.addAppender(warnings);
+		try {
+			// this.logger has an appender of its own (the test's list)
+			this.writer = stdoutWriter(16, new Writes());
+			this.writer.start();
+			assertThat(warnings.list).singleElement()
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains(AccessLogWriter.LOGGER,
+						"gatehouse.gateway.access-log.output=stdout"));
+			this.writer.stop();
+			warnings.list.clear();
+			// a logger without appenders of its own: nothing to warn about
+			this.writer = new AccessLogWriter(
+					new LoggerContext().getLogger(AccessLogWriter.LOGGER), new AccessLogProperties(true,
+							AccessLogProperties.Format.JSON, 16, AccessLogProperties.Output.STDOUT),
+					this.meters, new Writes()::stream);
+			this.writer.start();
+			assertThat(warnings.list).isEmpty();
+		}
+		finally {
+			writerLog.detachAppender(warnings);
+		}
 	}
 
 	@Test
