@@ -107,7 +107,7 @@ class ComposeFileTests {
 	@BeforeAll
 	@SuppressWarnings("unchecked")
 	static void load() throws IOException {
-		root = repositoryRoot();
+		root = RepositoryFiles.root();
 		try (Reader reader = Files.newBufferedReader(root.resolve("docker-compose.yml"))) {
 			compose = new Yaml().load(reader);
 		}
@@ -356,7 +356,7 @@ class ComposeFileTests {
 	@Test
 	void springKeysExistInTheMetadataOfTheBuiltJars() throws IOException {
 		for (String app : List.of("auth-service", "gateway")) {
-			Path jar = builtJar(app);
+			Path jar = RepositoryFiles.builtJar(root, app);
 			Assumptions.assumeTrue(jar != null, () -> app + " jar not built (./mvnw package); metadata check skipped");
 			Set<String> metadata = springMetadataProperties(jar);
 			assertThat(metadata).as("configuration metadata in %s", jar).hasSizeGreaterThan(500);
@@ -503,17 +503,6 @@ class ComposeFileTests {
 			current = map(current).get(key);
 		}
 		return current;
-	}
-
-	private static Path repositoryRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null) {
-			if (Files.exists(dir.resolve("docker-compose.yml")) && Files.exists(dir.resolve("mvnw"))) {
-				return dir;
-			}
-			dir = dir.getParent();
-		}
-		throw new IllegalStateException("no docker-compose.yml above " + Path.of("").toAbsolutePath());
 	}
 
 	// --- environment variable name to configuration property
@@ -705,21 +694,6 @@ class ComposeFileTests {
 	}
 
 	// --- Spring's configuration metadata inside a built Boot jar
-
-	private static Path builtJar(String app) throws IOException {
-		Path target = root.resolve(app).resolve("target");
-		if (!Files.isDirectory(target)) {
-			return null;
-		}
-		try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, app + "-*.jar")) {
-			for (Path jar : jars) {
-				if (!jar.getFileName().toString().endsWith("-sources.jar")) {
-					return jar;
-				}
-			}
-		}
-		return null;
-	}
 
 	/**
 	 * Property names of every {@code (additional-)spring-configuration-metadata.json} in

@@ -43,7 +43,7 @@ class DocsLinksTests {
 
 	@Test
 	void everyRelativeLinkOfTheReadmeAndTheDocsResolvesInsideTheRepository() throws IOException {
-		Path root = repositoryRoot();
+		Path root = RepositoryFiles.root();
 		List<Path> files = documents(root);
 		assertThat(files).as("README.md and docs/*.md").hasSizeGreaterThan(1);
 		List<String> broken = new ArrayList<>();
@@ -55,7 +55,7 @@ class DocsLinksTests {
 
 	@Test
 	void theReadmeIsAFiveMinuteReadWithTheTestCommand() throws IOException {
-		Path readme = repositoryRoot().resolve("README.md");
+		Path readme = RepositoryFiles.root().resolve("README.md");
 		List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
 		assertThat(lines).as("README.md lines").hasSizeLessThanOrEqualTo(README_MAX_LINES);
 		assertThat(String.join("\n", lines)).contains("./mvnw verify");
@@ -239,18 +239,6 @@ class DocsLinksTests {
 		Path file = root.resolve(name);
 		Files.createDirectories(file.getParent());
 		return Files.writeString(file, content, StandardCharsets.UTF_8);
-	}
-
-	private static Path repositoryRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null) {
-			if (Files.exists(dir.resolve("docker-compose.yml")) && Files.exists(dir.resolve("mvnw"))) {
-				return dir;
-			}
-			dir = dir.getParent();
-		}
-		throw new IllegalStateException(
-				"no repository root (docker-compose.yml and mvnw) above " + Path.of("").toAbsolutePath());
 	}
 
 }

@@ -88,7 +88,7 @@ class RouteFilesTests {
 	@SuppressWarnings("unchecked")
 	static List<Map<String, Object>> routes(String file) throws IOException {
 		Map<String, Object> yaml;
-		try (Reader reader = Files.newBufferedReader(repositoryRoot().resolve(file))) {
+		try (Reader reader = Files.newBufferedReader(RepositoryFiles.root().resolve(file))) {
 			yaml = new Yaml().load(reader);
 		}
 		Object current = yaml;
@@ -96,17 +96,6 @@ class RouteFilesTests {
 			current = ((Map<String, Object>) current).get(key);
 		}
 		return (List<Map<String, Object>>) current;
-	}
-
-	static Path repositoryRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null) {
-			if (Files.exists(dir.resolve("docker-compose.yml")) && Files.exists(dir.resolve("mvnw"))) {
-				return dir;
-			}
-			dir = dir.getParent();
-		}
-		throw new IllegalStateException("no docker-compose.yml above " + Path.of("").toAbsolutePath());
 	}
 
 }

@@ -1,0 +1,154 @@
+package dev.gatehouse.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Builds {@code gateway/Dockerfile}'s image without a Docker engine, as far as Java goes:
+ * its own instructions, read from the file, run on the built gateway jar. The builder
+ * stage's {@code COPY} of the jar and its {@code RUN java} (the layered extraction) run
+ * in one directory; the final stage's {@code COPY --from=builder} of each layer, in the
+ * file's order, and its {@code RUN java} (the class data sharing training run) in
+ * another; then the {@code ENTRYPOINT} starts with {@code -Xshare:on} (the JVM refuses to
+ * start when the archive cannot be mapped) and stops once the context is refreshed. Other
+ * instructions (packages, users, environment) are not Java's and are skipped. Skipped as
+ * a whole (assumption) when the jar has not been built.
+ */
+class GatewayImageTests {
+
+	private static final long STEP_TIMEOUT_SECONDS = 180;
+
+	private final Path root = RepositoryFiles.root();
+
+	@Test
+	void theImagesClassArchiveIsTrainedAtBuildAndTheGatewaysClassesAreMappedFromItAtStart(@TempDir Path dir)
+			throws Exception {
+		Path jar = RepositoryFiles.builtJar(this.root, "gateway");
+		Assumptions.assumeTrue(jar != null, "gateway jar not built (./mvnw package); image check skipped");
+		Path builder = Files.createDirectories(dir.resolve("builder"));
+		Path app = Files.createDirectories(dir.resolve("app"));
+		int stage = 0;
+		List<String> entrypoint = null;
+		List<String> runs = new ArrayList<>();
+		for (String line : instructions(Files.readAllLines(this.root.resolve("gateway/Dockerfile")))) {
+			String[] words = line.split("\\s+");
+			Path workdir = (stage == 1) ? builder : app;
+			switch (words[0]) {
+				case "FROM" -> stage++;
+				case "COPY" -> {
+					if (words[1].equals("--from=builder")) {
+						assertThat(words[2]).startsWith("/builder/");
+						assertThat(words[3]).isEqualTo("./");
+						copyTree(builder.resolve(words[2].substring("/builder/".length())), workdir);
+					}
+					else {
+						assertThat(words[1]).isEqualTo("${JAR_FILE}");
+						Files.copy(jar, workdir.resolve(words[2]));
+					}
+				}
+				case "RUN" -> {
+					if (words[1].equals("java")) {
+						assertThat(line).as("a plain command line, no quoting or shell")
+							.doesNotContain("\"", "'", "&&", "$");
+						run(workdir, List.of(words).subList(1, words.length),
+								dir.resolve("run-" + runs.size() + ".log"));
+						runs.add(line);
+					}
+				}
+				case "ENTRYPOINT" -> entrypoint = new Yaml().load(line.substring("ENTRYPOINT".length()));
+				default -> {
+					// not Java's: packages, users, environment, ports, health check
+				}
+			}
+		}
+		assertThat(runs).as("the extraction in the builder stage, the training run in the final one").hasSize(2);
+		assertThat(stage).isEqualTo(2);
+		assertThat(entrypoint).as("ENTRYPOINT").isNotNull().first().isEqualTo("java");
+		String archive = entrypoint.stream()
+			.filter((arg) -> arg.startsWith("-XX:SharedArchiveFile="))
+			.map((arg) -> arg.substring("-XX:SharedArchiveFile=".length()))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("ENTRYPOINT names no -XX:SharedArchiveFile"));
+		assertThat(app.resolve(archive)).as("the archive the training run left").isRegularFile();
+
+		Path classLoads = dir.resolve("class-load.log");
+		List<String> start = new ArrayList<>(entrypoint);
+		start.addAll(1,
+				List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLoads, "-Dspring.context.exit=onRefresh"));
+		run(app, start, dir.resolve("start.log"));
+		assertThat(Files.readAllLines(classLoads))
+			.anyMatch((l) -> l.contains(" dev.gatehouse.gateway.GatewayApplication source: shared objects file"))
+			.anyMatch((l) -> l
+				.contains(" org.springframework.cloud.gateway.filter.NettyRoutingFilter source: shared objects file"));
+	}
+
+	/**
+	 * The file's instructions, one per line: continuation lines joined, comments gone.
+	 */
+	static List<String> instructions(List<String> lines) {
+		List<String> instructions = new ArrayList<>();
+		StringBuilder current = new StringBuilder();
+		for (String line : lines) {
+			String trimmed = line.strip();
+			if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+				continue;
+			}
+			if (trimmed.endsWith("\\")) {
+				current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+				continue;
+			}
+			instructions.add(current.append(trimmed).toString());
+			current.setLength(0);
+		}
+		return instructions;
+	}
+
+	private static void run(Path workdir, List<String> command, Path log) throws Exception {
+		List<String> resolved = new ArrayList<>(command);
+		if (resolved.get(0).equals("java")) {
+			resolved.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		}
+		Process process = new ProcessBuilder(resolved).directory(workdir.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		if (!process.waitFor(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError(command + " did not finish within " + STEP_TIMEOUT_SECONDS + " s");
+		}
+		assertThat(process.exitValue()).as("%s exit status; its output:%n%s", command, tail(log)).isZero();
+	}
+
+	private static String tail(Path log) throws IOException {
+		List<String> lines = Files.readAllLines(log);
+		return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+	}
+
+	private static void copyTree(Path from, Path to) throws IOException {
+		assertThat(from).as("layer %s", from).isDirectory();
+		try (Stream<Path> paths = Files.walk(from)) {
+			for (Path path : (Iterable<Path>) paths::iterator) {
+				Path target = to.resolve(from.relativize(path).toString());
+				if (Files.isDirectory(path)) {
+					Files.createDirectories(target);
+				}
+				else {
+					Files.copy(path, target);
+				}
+			}
+		}
+	}
+
+}
