@@ -4,6 +4,8 @@
 #   bench/gateway.sh                 full run: 60 s JIT warm-up per Java contender, 3 rounds of 10 s runs
 #   BENCH_QUICK=1 bench/gateway.sh   smoke run: 5 s warm-up, 1 round of 3 s runs, 10 s cold start
 #   BENCH_ACCESS_LOG=off bench/gateway.sh                 Gatehouse without its access log (default: on)
+#   BENCH_CDS=on bench/gateway.sh    Gatehouse started as gateway/Dockerfile starts it: from the extracted jar with a
+#                                    class data sharing archive trained first (not timed); default: off (the Boot jar)
 #   BENCH_PROFILE=async bench/gateway.sh
 #                                    also profiles every JVM contender over the measured rounds with async-profiler
 #                                    (CPU samples, Java and kernel frames, interface-dispatch stubs included: what
@@ -42,7 +44,7 @@
 # (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_GATEHOUSE_ARGS (extra
 # Gatehouse arguments, e.g. --gatehouse.gateway.token-cache.enabled=false to verify every token, or
 # --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_ACCESS_LOG (on|off), BENCH_TRACING
-# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_PROFILE (off|async), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
+# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_PROFILE (off|async), BENCH_CDS (off|on), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
 # (the jar of the gatehouse-baseline contender), BENCH_BASELINE_JAVA_OPTS (JVM options for gatehouse-baseline only, after
 # the others), BENCH_BASELINE_ARGS (extra arguments for gatehouse-baseline only: with
 # BENCH_BASELINE_JAR set to the same jar, an A/B of one setting). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
@@ -83,6 +85,7 @@ read -r -a baseline_args <<<"${BENCH_BASELINE_ARGS:-}"
 read -r -a baseline_java_opts <<<"${BENCH_BASELINE_JAVA_OPTS:-}"
 access_log=${BENCH_ACCESS_LOG:-on}
 profile=${BENCH_PROFILE:-off}
+cds=${BENCH_CDS:-off}
 async_profiler_version=4.1
 tracing=${BENCH_TRACING:-off}
 tracing_sampling=${BENCH_TRACING_SAMPLING:-1.0}
@@ -106,6 +109,7 @@ done
 case $access_log in on|off) ;; *) echo "bench: BENCH_ACCESS_LOG must be on or off (got '$access_log')" >&2; exit 2 ;; esac
 case $tracing in on|off) ;; *) echo "bench: BENCH_TRACING must be on or off (got '$tracing')" >&2; exit 2 ;; esac
 case $profile in off|async) ;; *) echo "bench: BENCH_PROFILE must be off or async (got '$profile')" >&2; exit 2 ;; esac
+case $cds in on|off) ;; *) echo "bench: BENCH_CDS must be on or off (got '$cds')" >&2; exit 2 ;; esac
 # exact frames for inlined methods in the profiles; the same flags for every JVM
 if [ "$profile" = async ]; then jvm_flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints); fi
 [[ $tracing_sampling =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] \
@@ -248,7 +252,7 @@ subject0=bench-user-0
   echo "gatehouse arguments: ${gatehouse_switches[*]} ${gatehouse_args[*]}"
   [ ${#baseline_args[@]} -eq 0 ] || echo "gatehouse-baseline arguments (in addition): ${baseline_args[*]}"
   [ ${#baseline_java_opts[@]} -eq 0 ] || echo "gatehouse-baseline JVM options (in addition): ${baseline_java_opts[*]}"
-  echo "gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling, OTLP to the backend's /v1/traces)")"
+  echo "gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling, OTLP to the backend's /v1/traces)"); class data sharing: $cds"
   echo "warmup=$warmup rounds=$rounds run=$run cold=$cold bucket=$bucket connections=$conns paced_delay_ms=$paced_delay"
   echo "contenders: ${contenders[*]}"
 } >"$out/env.txt"
@@ -389,16 +393,30 @@ gatehouse:
         require-typ: at+jwt
         public-key-file: $work/public.pem
 EOF
-  local own_args=() own_java_opts=()
+  local own_args=() own_java_opts=() cds_opts=()
   [ "$name" != gatehouse-baseline ] || { own_args=("${baseline_args[@]}"); own_java_opts=("${baseline_java_opts[@]}"); }
+  local app_args=(--server.address=127.0.0.1 --server.port="$port"
+    --management.server.address=127.0.0.1 --management.server.port="$mgmt"
+    --spring.config.additional-location="file:$out/gatehouse-routes.yml" "${gatehouse_switches[@]}" "${gatehouse_args[@]}"
+    "${own_args[@]}")
+  if [ "$cds" = on ]; then
+    # as gateway/Dockerfile does: the extracted jar, a class archive from a training run that exits once the context
+    # is refreshed (Spring Boot's spring.context.exit=onRefresh), then -Xshare:on so an unusable archive fails the start
+    local dir=$work/cds-$name
+    echo "bench: $name: extracting the jar and training its class archive (CDS, not timed)"
+    java -Djarmode=tools -jar "$jar" extract --destination "$dir" >"$out/$name-cds-training.log" 2>&1 \
+      || fail "extracting $jar, log: $out/$name-cds-training.log"
+    jar=$dir/$(basename "$jar")
+    taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" "${own_java_opts[@]}" \
+      -XX:ArchiveClassesAtExit="$dir/application.jsa" -Dspring.context.exit=onRefresh -jar "$jar" "${app_args[@]}" \
+      >>"$out/$name-cds-training.log" 2>&1 && [ -f "$dir/application.jsa" ] \
+      || fail "the CDS training run of $name failed, log: $out/$name-cds-training.log"
+    cds_opts=(-Xshare:on -XX:SharedArchiveFile="$dir/application.jsa")
+  fi
   log_of[$name]=$out/$name.log
   started_at[$name]=$(date +%s.%N)
-  taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" "${own_java_opts[@]}" -jar "$jar" \
-    --server.address=127.0.0.1 --server.port="$port" \
-    --management.server.address=127.0.0.1 --management.server.port="$mgmt" \
-    --spring.config.additional-location="file:$out/gatehouse-routes.yml" "${gatehouse_switches[@]}" "${gatehouse_args[@]}" \
-    "${own_args[@]}" \
-    >"${log_of[$name]}" 2>&1 &
+  taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" "${own_java_opts[@]}" "${cds_opts[@]}" \
+    -jar "$jar" "${app_args[@]}" >"${log_of[$name]}" 2>&1 &
   pid_of[$name]=$!; pids+=($!)
   wait_ready "$name" "http://127.0.0.1:$mgmt/actuator/health/readiness"
 }
@@ -669,7 +687,7 @@ median() {   # median <contender> <mode> <column>
 {
   echo
   echo "Medians over $rounds round(s) of ${run} s; wrk -t1 -c$conns on CPU $cpu_load with the backend, each proxy alone on CPU $cpu_proxy."
-  echo "Gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling)")."
+  echo "Gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling)"); class data sharing: $cds."
   echo "core%: the proxy's use of CPU $cpu_proxy; others%: what other processes took of it meanwhile (should be ~0);"
   echo "cpu$cpu_load%: CPU $cpu_load busy (backend + wrk). At c=$conns core% well below 100 means the proxy was not the limit."
   printf '%-16s %9s %10s %6s %7s %6s %9s %9s | %11s %12s\n' contender "req/s" "CPU us/req" "core%" "others%" "cpu$cpu_load%" \
