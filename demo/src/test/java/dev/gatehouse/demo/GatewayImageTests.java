@@ -97,7 +97,7 @@ class GatewayImageTests {
 	/**
 	 * The file's instructions, one per line: continuation lines joined, comments gone.
 	 */
-	static List<String> instructions(List<String> lines) {
+	private static List<String> instructions(List<String> lines) {
 		List<String> instructions = new ArrayList<>();
 		StringBuilder current = new StringBuilder();
 		for (String line : lines) {

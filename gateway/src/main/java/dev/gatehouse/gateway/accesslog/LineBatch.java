@@ -97,7 +97,9 @@ final class LineBatch {
 
 	/**
 	 * One write (a {@link PrintStream} with a small buffer writes a long array through at
-	 * once); {@code false} when the stream reports an error (it never throws).
+	 * once); {@code false} when the stream reports an error (it never throws). The error
+	 * stays reported once it happened ({@code System.out} cannot clear it), so after a
+	 * first failed write every later line counts as lost, written or not.
 	 */
 	private boolean write(byte[] data, int count) {
 		PrintStream stream = this.out.get();
