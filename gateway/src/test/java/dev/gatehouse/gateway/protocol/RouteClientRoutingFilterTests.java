@@ -47,7 +47,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RouteClientRoutingFilterTests {
 
-	private final HttpClient base = HttpClient.create();
+	/**
+	 * A connection per call, never pooled: {@link #release} closes the connection from
+	 * the test's thread, and a pooled one could be handed to the next call before that
+	 * close runs on its event loop (the next call then fails "prematurely closed").
+	 */
+	private final HttpClient base = HttpClient.newConnection();
 
 	private final HttpClientProperties properties = new HttpClientProperties();
 
