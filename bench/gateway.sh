@@ -6,12 +6,19 @@
 #   BENCH_ACCESS_LOG=off bench/gateway.sh                 Gatehouse without its access log (default: on)
 #   BENCH_CDS=on bench/gateway.sh    Gatehouse started as gateway/Dockerfile starts it: from the extracted jar with a
 #                                    class data sharing archive trained first (not timed); default: off (the Boot jar)
+#   BENCH_IMAGE_JVM=on bench/gateway.sh
+#                                    Gatehouse also with gateway/Dockerfile's JVM settings (its ENV JAVA_TOOL_OPTIONS,
+#                                    before the fixed flags, which win, and its MALLOC_* variables); default: off
 #   BENCH_PROFILE=async bench/gateway.sh
 #                                    also profiles every JVM contender over the measured rounds with async-profiler
 #                                    (CPU samples, Java and kernel frames, interface-dispatch stubs included: what
 #                                    JFR does not show), attached after the warm-up: bench/results/<ts>/profile-<name>.html
 #                                    (flame graph) and .collapsed (one line per stack); fetched from Maven Central
 #                                    (tools.profiler:async-profiler, Linux x64); default: off
+#   BENCH_PROFILE=alloc bench/gateway.sh
+#                                    the same with allocation samples: .collapsed counts bytes (estimated from TLAB
+#                                    samples), so a stack's bytes over the requests served in the rounds is its
+#                                    allocation per request
 #   BENCH_TRACING=on BENCH_CONTENDERS=gatehouse bench/gateway.sh
 #                                    Gatehouse tracing every request (sampling BENCH_TRACING_SAMPLING, default 1.0),
 #                                    spans sent with OTLP/HTTP to a local sink (the backend's nginx answers
@@ -44,7 +51,7 @@
 # (1), BENCH_START_TIMEOUT (s, 180), BENCH_JAVA_OPTS (appended to the fixed JVM flags), BENCH_GATEHOUSE_ARGS (extra
 # Gatehouse arguments, e.g. --gatehouse.gateway.token-cache.enabled=false to verify every token, or
 # --logging.level.dev.gatehouse.gateway.access=WARN without the access log), BENCH_ACCESS_LOG (on|off), BENCH_TRACING
-# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_PROFILE (off|async), BENCH_CDS (off|on), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
+# (off|on), BENCH_TRACING_SAMPLING (0.0 to 1.0), BENCH_PROFILE (off|async|alloc), BENCH_CDS (off|on), BENCH_IMAGE_JVM (off|on), BENCH_REBUILD=1 (rebuild both jars first), BENCH_BASELINE_JAR
 # (the jar of the gatehouse-baseline contender), BENCH_BASELINE_JAVA_OPTS (JVM options for gatehouse-baseline only, after
 # the others), BENCH_BASELINE_ARGS (extra arguments for gatehouse-baseline only: with
 # BENCH_BASELINE_JAR set to the same jar, an A/B of one setting). The other JVMs' warm-up is BENCH_WARMUP + BENCH_COLD: Gatehouse's cold start warms it up too.
@@ -86,6 +93,7 @@ read -r -a baseline_java_opts <<<"${BENCH_BASELINE_JAVA_OPTS:-}"
 access_log=${BENCH_ACCESS_LOG:-on}
 profile=${BENCH_PROFILE:-off}
 cds=${BENCH_CDS:-off}
+image_jvm=${BENCH_IMAGE_JVM:-off}
 async_profiler_version=4.1
 tracing=${BENCH_TRACING:-off}
 tracing_sampling=${BENCH_TRACING_SAMPLING:-1.0}
@@ -108,10 +116,18 @@ for c in "${contenders[@]}"; do
 done
 case $access_log in on|off) ;; *) echo "bench: BENCH_ACCESS_LOG must be on or off (got '$access_log')" >&2; exit 2 ;; esac
 case $tracing in on|off) ;; *) echo "bench: BENCH_TRACING must be on or off (got '$tracing')" >&2; exit 2 ;; esac
-case $profile in off|async) ;; *) echo "bench: BENCH_PROFILE must be off or async (got '$profile')" >&2; exit 2 ;; esac
+case $profile in off|async|alloc) ;; *) echo "bench: BENCH_PROFILE must be off, async or alloc (got '$profile')" >&2; exit 2 ;; esac
 case $cds in on|off) ;; *) echo "bench: BENCH_CDS must be on or off (got '$cds')" >&2; exit 2 ;; esac
+case $image_jvm in on|off) ;; *) echo "bench: BENCH_IMAGE_JVM must be on or off (got '$image_jvm')" >&2; exit 2 ;; esac
+# gateway/Dockerfile's JVM settings, read from the file so the benchmark measures what the image ships
+image_java_opts=() image_env=()
+if [ "$image_jvm" = on ]; then
+  read -r -a image_java_opts <<<"$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' gateway/Dockerfile)"
+  read -r -a image_env <<<"$(sed -n 's/^ENV \(MALLOC_[A-Z_]*\)="\{0,1\}\([0-9]*\)"\{0,1\}$/\1=\2/p' gateway/Dockerfile | tr '\n' ' ')"
+  [ ${#image_java_opts[@]} -gt 0 ] || { echo "bench: BENCH_IMAGE_JVM=on: no ENV JAVA_TOOL_OPTIONS=\"...\" in gateway/Dockerfile" >&2; exit 2; }
+fi
 # exact frames for inlined methods in the profiles; the same flags for every JVM
-if [ "$profile" = async ]; then jvm_flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints); fi
+if [ "$profile" != off ]; then jvm_flags+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints); fi
 [[ $tracing_sampling =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] \
   || { echo "bench: BENCH_TRACING_SAMPLING must be a number from 0.0 to 1.0 (got '$tracing_sampling')" >&2; exit 2; }
 # Gatehouse's switches: its own property for the access log, Spring Boot's own for tracing (docs/tracing-and-monitoring.md)
@@ -224,8 +240,8 @@ if { has scg || has scg-security; } && { [ -z "$scg_jar" ] || [ "${BENCH_REBUILD
 fi
 
 profiler_lib=""
-if [ "$profile" = async ]; then
-  [ "$(uname -m)" = x86_64 ] || fail "BENCH_PROFILE=async: this script fetches async-profiler for Linux x64 only"
+if [ "$profile" != off ]; then
+  [ "$(uname -m)" = x86_64 ] || fail "BENCH_PROFILE=$profile: this script fetches async-profiler for Linux x64 only"
   echo "bench: fetching async-profiler $async_profiler_version"
   ./mvnw -B -ntp -q -N dependency:copy -Dartifact="tools.profiler:async-profiler:$async_profiler_version:jar:linux-x64" \
     -DoutputDirectory="$work/async-profiler" >"$out/fetch-async-profiler.log" 2>&1 \
@@ -252,7 +268,7 @@ subject0=bench-user-0
   echo "gatehouse arguments: ${gatehouse_switches[*]} ${gatehouse_args[*]}"
   [ ${#baseline_args[@]} -eq 0 ] || echo "gatehouse-baseline arguments (in addition): ${baseline_args[*]}"
   [ ${#baseline_java_opts[@]} -eq 0 ] || echo "gatehouse-baseline JVM options (in addition): ${baseline_java_opts[*]}"
-  echo "gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling, OTLP to the backend's /v1/traces)"); class data sharing: $cds"
+  echo "gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling, OTLP to the backend's /v1/traces)"); class data sharing: $cds; image JVM settings: $image_jvm${image_java_opts[*]:+ (${image_env[*]} ${image_java_opts[*]})}"
   echo "warmup=$warmup rounds=$rounds run=$run cold=$cold bucket=$bucket connections=$conns paced_delay_ms=$paced_delay"
   echo "contenders: ${contenders[*]}"
 } >"$out/env.txt"
@@ -407,7 +423,7 @@ EOF
     java -Djarmode=tools -jar "$jar" extract --destination "$dir" >"$out/$name-cds-training.log" 2>&1 \
       || fail "extracting $jar, log: $out/$name-cds-training.log"
     jar=$dir/$(basename "$jar")
-    taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" "${own_java_opts[@]}" \
+    env "${image_env[@]}" taskset -c "$cpu_proxy" java "${image_java_opts[@]}" "${jvm_flags[@]}" "${extra_java_opts[@]}" "${own_java_opts[@]}" \
       -XX:ArchiveClassesAtExit="$dir/application.jsa" -Dspring.context.exit=onRefresh -jar "$jar" "${app_args[@]}" \
       >>"$out/$name-cds-training.log" 2>&1 && [ -f "$dir/application.jsa" ] \
       || fail "the CDS training run of $name failed, log: $out/$name-cds-training.log"
@@ -415,8 +431,8 @@ EOF
   fi
   log_of[$name]=$out/$name.log
   started_at[$name]=$(date +%s.%N)
-  taskset -c "$cpu_proxy" java "${jvm_flags[@]}" "${extra_java_opts[@]}" "${own_java_opts[@]}" "${cds_opts[@]}" \
-    -jar "$jar" "${app_args[@]}" >"${log_of[$name]}" 2>&1 &
+  env "${image_env[@]}" taskset -c "$cpu_proxy" java "${image_java_opts[@]}" "${jvm_flags[@]}" "${extra_java_opts[@]}" \
+    "${own_java_opts[@]}" "${cds_opts[@]}" -jar "$jar" "${app_args[@]}" >"${log_of[$name]}" 2>&1 &
   pid_of[$name]=$!; pids+=($!)
   wait_ready "$name" "http://127.0.0.1:$mgmt/actuator/health/readiness"
 }
@@ -635,12 +651,17 @@ profiled=()   # JVM contenders with the profiler running (Gatehouse's route vari
 profile_agent() {   # profile_agent <contender> <async-profiler command>
   java bench/Attach.java "${pid_of[$1]}" "$profiler_lib" "$2" >>"$out/profile-$1.log" 2>&1
 }
-if [ "$profile" = async ]; then
+if [ "$profile" != off ]; then
   for c in "${contenders[@]}"; do
     is_java "$c" || continue
     case $c in gatehouse-public|gatehouse-claims) continue ;; esac
     # perf events where the kernel allows them, else the interval timer (user frames only)
-    if profile_agent "$c" "start,event=cpu,interval=1ms" || profile_agent "$c" "start,event=itimer,interval=1ms"; then
+    if [ "$profile" = alloc ]; then
+      started() { profile_agent "$c" "start,event=alloc"; }
+    else
+      started() { profile_agent "$c" "start,event=cpu,interval=1ms" || profile_agent "$c" "start,event=itimer,interval=1ms"; }
+    fi
+    if started; then
       profiled+=("$c")
     else
       echo "bench: WARNING: could not start async-profiler in $c (see $out/profile-$c.log)"
@@ -667,7 +688,7 @@ for r in $(seq "$rounds"); do
   done
 done
 for c in "${profiled[@]}"; do
-  profile_agent "$c" "dump,file=$out/profile-$c.collapsed,collapsed" \
+  profile_agent "$c" "dump,file=$out/profile-$c.collapsed,collapsed$( [ "$profile" = alloc ] && echo ,total)" \
     && profile_agent "$c" "stop,file=$out/profile-$c.html" \
     || echo "bench: WARNING: could not write $c's profile (see $out/profile-$c.log)"
 done
@@ -687,7 +708,7 @@ median() {   # median <contender> <mode> <column>
 {
   echo
   echo "Medians over $rounds round(s) of ${run} s; wrk -t1 -c$conns on CPU $cpu_load with the backend, each proxy alone on CPU $cpu_proxy."
-  echo "Gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling)"); class data sharing: $cds."
+  echo "Gatehouse access log: $access_log; tracing: $tracing$( [ "$tracing" = on ] && echo " (sampling $tracing_sampling)"); class data sharing: $cds; image JVM settings: $image_jvm."
   echo "core%: the proxy's use of CPU $cpu_proxy; others%: what other processes took of it meanwhile (should be ~0);"
   echo "cpu$cpu_load%: CPU $cpu_load busy (backend + wrk). At c=$conns core% well below 100 means the proxy was not the limit."
   printf '%-16s %9s %10s %6s %7s %6s %9s %9s | %11s %12s\n' contender "req/s" "CPU us/req" "core%" "others%" "cpu$cpu_load%" \

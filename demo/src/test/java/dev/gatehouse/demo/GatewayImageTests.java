@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,9 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in one directory; the final stage's {@code COPY --from=builder} of each layer, in the
  * file's order, and its {@code RUN java} (the class data sharing training run) in
  * another; then the {@code ENTRYPOINT} starts with {@code -Xshare:on} (the JVM refuses to
- * start when the archive cannot be mapped) and stops once the context is refreshed. Other
- * instructions (packages, users, environment) are not Java's and are skipped. Skipped as
- * a whole (assumption) when the jar has not been built.
+ * start when the archive cannot be mapped) and stops once the context is refreshed. The
+ * final stage's {@code ENV} (the JVM options in {@code JAVA_TOOL_OPTIONS}) applies to the
+ * steps after it, as in a build. Other instructions (packages, users, ports) are not
+ * Java's and are skipped. Skipped as a whole (assumption) when the jar has not been
+ * built.
  */
 class GatewayImageTests {
 
@@ -42,11 +46,15 @@ class GatewayImageTests {
 		int stage = 0;
 		List<String> entrypoint = null;
 		List<String> runs = new ArrayList<>();
-		for (String line : instructions(Files.readAllLines(this.root.resolve("gateway/Dockerfile")))) {
+		Map<String, String> environment = new LinkedHashMap<>();
+		for (String line : dockerfile()) {
 			String[] words = line.split("\\s+");
 			Path workdir = (stage == 1) ? builder : app;
 			switch (words[0]) {
-				case "FROM" -> stage++;
+				case "FROM" -> {
+					stage++;
+					environment.clear();
+				}
 				case "COPY" -> {
 					if (words[1].equals("--from=builder")) {
 						assertThat(words[2]).startsWith("/builder/");
@@ -63,13 +71,14 @@ class GatewayImageTests {
 						assertThat(line).as("a plain command line, no quoting or shell")
 							.doesNotContain("\"", "'", "&&", "$");
 						run(workdir, List.of(words).subList(1, words.length),
-								dir.resolve("run-" + runs.size() + ".log"));
+								dir.resolve("run-" + runs.size() + ".log"), environment);
 						runs.add(line);
 					}
 				}
-				case "ENTRYPOINT" -> entrypoint = new Yaml().load(line.substring("ENTRYPOINT".length()));
+				case "ENTRYPOINT" -> entrypoint = entrypoint(line);
+				case "ENV" -> environment.putAll(variable(line));
 				default -> {
-					// not Java's: packages, users, environment, ports, health check
+					// not Java's: packages, users, ports, health check
 				}
 			}
 		}
@@ -87,11 +96,82 @@ class GatewayImageTests {
 		List<String> start = new ArrayList<>(entrypoint);
 		start.addAll(1,
 				List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLoads, "-Dspring.context.exit=onRefresh"));
-		run(app, start, dir.resolve("start.log"));
+		run(app, start, dir.resolve("start.log"), environment);
 		assertThat(Files.readAllLines(classLoads))
 			.anyMatch((l) -> l.contains(" dev.gatehouse.gateway.GatewayApplication source: shared objects file"))
 			.anyMatch((l) -> l
 				.contains(" org.springframework.cloud.gateway.filter.NettyRoutingFilter source: shared objects file"));
+	}
+
+	/**
+	 * On one CPU the JVM runs two compiler threads (one C1, one C2), and the C2 thread
+	 * then takes about half of the core for the first half minute of traffic; the image
+	 * gives the JIT more threads, so the request path is compiled sooner
+	 * (docs/performance.md, thirteenth round).
+	 */
+	@Test
+	void onOneCpuTheImagesJvmCompilesWithMoreThreadsThanTheJvmWouldChoose(@TempDir Path dir) throws Exception {
+		Map<String, String> environment = new LinkedHashMap<>();
+		List<String> entrypoint = null;
+		for (String line : dockerfile()) {
+			if (line.startsWith("FROM ")) {
+				environment.clear();
+			}
+			else if (line.startsWith("ENV ")) {
+				environment.putAll(variable(line));
+			}
+			else if (line.startsWith("ENTRYPOINT ")) {
+				entrypoint = entrypoint(line);
+			}
+		}
+		assertThat(entrypoint).as("ENTRYPOINT").isNotNull();
+		List<String> imageOptions = new ArrayList<>(entrypoint.subList(0, entrypoint.indexOf("-jar")));
+		// the archive is the other test's business; here it does not exist
+		imageOptions.removeIf((option) -> option.startsWith("-XX:SharedArchiveFile="));
+		List<String> oneCpu = List.of("-XX:ActiveProcessorCount=1", "-XX:+PrintFlagsFinal", "-version");
+
+		int image = compilerThreads(dir, concat(imageOptions, oneCpu), environment);
+		int jvm = compilerThreads(dir, concat(List.of("java"), oneCpu), Map.of());
+
+		assertThat(jvm).as("the JVM's own choice on one CPU").isEqualTo(2);
+		assertThat(image).as("the image's, on one CPU").isGreaterThan(jvm);
+	}
+
+	private static int compilerThreads(Path dir, List<String> command, Map<String, String> environment)
+			throws Exception {
+		Path log = Files.createTempFile(dir, "flags", ".log");
+		run(dir, command, log, environment);
+		return Files.readAllLines(log)
+			.stream()
+			.map(String::strip)
+			.filter((line) -> line.startsWith("intx CICompilerCount "))
+			.map((line) -> Integer.parseInt(line.split("\\s+")[3]))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no CICompilerCount in " + command + "'s flags"));
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		List<String> all = new ArrayList<>(first);
+		all.addAll(second);
+		return all;
+	}
+
+	private List<String> dockerfile() throws IOException {
+		return instructions(Files.readAllLines(this.root.resolve("gateway/Dockerfile")));
+	}
+
+	private static List<String> entrypoint(String line) {
+		return new Yaml().load(line.substring("ENTRYPOINT".length()));
+	}
+
+	/** {@code ENV NAME="value"} (the one form the Dockerfile uses). */
+	private static Map<String, String> variable(String line) {
+		String assignment = line.substring("ENV".length()).strip();
+		int equals = assignment.indexOf('=');
+		assertThat(equals).as("ENV NAME=\"value\": %s", line).isPositive();
+		String value = assignment.substring(equals + 1);
+		assertThat(value).as("a quoted value: %s", line).startsWith("\"").endsWith("\"");
+		return Map.of(assignment.substring(0, equals), value.substring(1, value.length() - 1));
 	}
 
 	/**
@@ -115,15 +195,18 @@ class GatewayImageTests {
 		return instructions;
 	}
 
-	private static void run(Path workdir, List<String> command, Path log) throws Exception {
+	private static void run(Path workdir, List<String> command, Path log, Map<String, String> environment)
+			throws Exception {
 		List<String> resolved = new ArrayList<>(command);
 		if (resolved.get(0).equals("java")) {
 			resolved.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		}
-		Process process = new ProcessBuilder(resolved).directory(workdir.toFile())
+		ProcessBuilder builder = new ProcessBuilder(resolved).directory(workdir.toFile())
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+			.redirectOutput(log.toFile());
+		builder.environment().remove("JAVA_TOOL_OPTIONS");
+		builder.environment().putAll(environment);
+		Process process = builder.start();
 		if (!process.waitFor(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
 			throw new AssertionError(command + " did not finish within " + STEP_TIMEOUT_SECONDS + " s");
