@@ -655,10 +655,10 @@ if [ "$profile" != off ]; then
   for c in "${contenders[@]}"; do
     is_java "$c" || continue
     case $c in gatehouse-public|gatehouse-claims) continue ;; esac
-    # perf events where the kernel allows them, else the interval timer (user frames only)
     if [ "$profile" = alloc ]; then
       started() { profile_agent "$c" "start,event=alloc"; }
     else
+      # perf events where the kernel allows them, else the interval timer (user frames only)
       started() { profile_agent "$c" "start,event=cpu,interval=1ms" || profile_agent "$c" "start,event=itimer,interval=1ms"; }
     fi
     if started; then
