@@ -44,10 +44,11 @@ class GatewayImageTests {
 		Path builder = Files.createDirectories(dir.resolve("builder"));
 		Path app = Files.createDirectories(dir.resolve("app"));
 		int stage = 0;
-		List<String> entrypoint = null;
 		List<String> runs = new ArrayList<>();
+		// the environment so far: a RUN step sees the ENV lines of its stage above it
 		Map<String, String> environment = new LinkedHashMap<>();
-		for (String line : dockerfile()) {
+		List<String> instructions = dockerfile();
+		for (String line : instructions) {
 			String[] words = line.split("\\s+");
 			Path workdir = (stage == 1) ? builder : app;
 			switch (words[0]) {
@@ -75,17 +76,18 @@ class GatewayImageTests {
 						runs.add(line);
 					}
 				}
-				case "ENTRYPOINT" -> entrypoint = entrypoint(line);
 				case "ENV" -> environment.putAll(variable(line));
 				default -> {
-					// not Java's: packages, users, ports, health check
+					// not Java's: packages, users, ports, health check; ENTRYPOINT below
 				}
 			}
 		}
 		assertThat(runs).as("the extraction in the builder stage, the training run in the final one").hasSize(2);
 		assertThat(stage).isEqualTo(2);
-		assertThat(entrypoint).as("ENTRYPOINT").isNotNull().first().isEqualTo("java");
-		String archive = entrypoint.stream()
+		FinalStage image = FinalStage.of(instructions);
+		assertThat(image.entrypoint()).first().isEqualTo("java");
+		String archive = image.entrypoint()
+			.stream()
 			.filter((arg) -> arg.startsWith("-XX:SharedArchiveFile="))
 			.map((arg) -> arg.substring("-XX:SharedArchiveFile=".length()))
 			.findFirst()
@@ -93,10 +95,10 @@ class GatewayImageTests {
 		assertThat(app.resolve(archive)).as("the archive the training run left").isRegularFile();
 
 		Path classLoads = dir.resolve("class-load.log");
-		List<String> start = new ArrayList<>(entrypoint);
+		List<String> start = new ArrayList<>(image.entrypoint());
 		start.addAll(1,
 				List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLoads, "-Dspring.context.exit=onRefresh"));
-		run(app, start, dir.resolve("start.log"), environment);
+		run(app, start, dir.resolve("start.log"), image.environment());
 		assertThat(Files.readAllLines(classLoads))
 			.anyMatch((l) -> l.contains(" dev.gatehouse.gateway.GatewayApplication source: shared objects file"))
 			.anyMatch((l) -> l
@@ -111,30 +113,18 @@ class GatewayImageTests {
 	 */
 	@Test
 	void onOneCpuTheImagesJvmCompilesWithMoreThreadsThanTheJvmWouldChoose(@TempDir Path dir) throws Exception {
-		Map<String, String> environment = new LinkedHashMap<>();
-		List<String> entrypoint = null;
-		for (String line : dockerfile()) {
-			if (line.startsWith("FROM ")) {
-				environment.clear();
-			}
-			else if (line.startsWith("ENV ")) {
-				environment.putAll(variable(line));
-			}
-			else if (line.startsWith("ENTRYPOINT ")) {
-				entrypoint = entrypoint(line);
-			}
-		}
-		assertThat(entrypoint).as("ENTRYPOINT").isNotNull();
+		FinalStage image = FinalStage.of(dockerfile());
+		List<String> entrypoint = image.entrypoint();
 		List<String> imageOptions = new ArrayList<>(entrypoint.subList(0, entrypoint.indexOf("-jar")));
 		// the archive is the other test's business; here it does not exist
 		imageOptions.removeIf((option) -> option.startsWith("-XX:SharedArchiveFile="));
 		List<String> oneCpu = List.of("-XX:ActiveProcessorCount=1", "-XX:+PrintFlagsFinal", "-version");
 
-		int image = compilerThreads(dir, concat(imageOptions, oneCpu), environment);
-		int jvm = compilerThreads(dir, concat(List.of("java"), oneCpu), Map.of());
+		int imageThreads = compilerThreads(dir, concat(imageOptions, oneCpu), image.environment());
+		int jvmThreads = compilerThreads(dir, concat(List.of("java"), oneCpu), Map.of());
 
-		assertThat(jvm).as("the JVM's own choice on one CPU").isEqualTo(2);
-		assertThat(image).as("the image's, on one CPU").isGreaterThan(jvm);
+		assertThat(jvmThreads).as("the JVM's own choice on one CPU").isEqualTo(2);
+		assertThat(imageThreads).as("the image's, on one CPU").isGreaterThan(jvmThreads);
 	}
 
 	private static int compilerThreads(Path dir, List<String> command, Map<String, String> environment)
@@ -160,8 +150,30 @@ class GatewayImageTests {
 		return instructions(Files.readAllLines(this.root.resolve("gateway/Dockerfile")));
 	}
 
-	private static List<String> entrypoint(String line) {
-		return new Yaml().load(line.substring("ENTRYPOINT".length()));
+	/**
+	 * What a container of the image starts with: the final stage's {@code ENTRYPOINT} and
+	 * {@code ENV}.
+	 */
+	private record FinalStage(List<String> entrypoint, Map<String, String> environment) {
+
+		static FinalStage of(List<String> instructions) {
+			List<String> entrypoint = null;
+			Map<String, String> environment = new LinkedHashMap<>();
+			for (String line : instructions) {
+				if (line.startsWith("FROM ")) {
+					environment.clear();
+				}
+				else if (line.startsWith("ENV ")) {
+					environment.putAll(variable(line));
+				}
+				else if (line.startsWith("ENTRYPOINT ")) {
+					entrypoint = new Yaml().load(line.substring("ENTRYPOINT".length()));
+				}
+			}
+			assertThat(entrypoint).as("ENTRYPOINT").isNotNull();
+			return new FinalStage(List.copyOf(entrypoint), Map.copyOf(environment));
+		}
+
 	}
 
 	/** {@code ENV NAME="value"} (the one form the Dockerfile uses). */
